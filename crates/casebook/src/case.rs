@@ -1,0 +1,355 @@
+//! The case (ticket) and its parts. A `Case` is the folded state of its events.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::ids::CaseId;
+use crate::outcome::Outcome;
+
+/// How a case came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The host's in-app "report a problem" widget.
+    #[default]
+    Widget,
+    /// An email.
+    Email,
+    /// A phone call.
+    Phone,
+    /// A chat.
+    Chat,
+    /// An agent logged it for the customer.
+    AgentOnBehalf,
+    /// The host's own API calls.
+    Api,
+}
+
+impl Channel {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Widget => "widget",
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::Chat => "chat",
+            Channel::AgentOnBehalf => "agent_on_behalf",
+            Channel::Api => "api",
+        }
+    }
+}
+
+/// How urgent a case is.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Low.
+    Low,
+    /// Normal (the default).
+    #[default]
+    Normal,
+    /// High.
+    High,
+    /// Urgent.
+    Urgent,
+}
+
+impl Priority {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// Who reported a case: a host user, an email address, both, or nobody (anonymous).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, Default)]
+pub struct Reporter {
+    /// The host's user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// A contact email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Reporter {
+    /// No identity at all.
+    pub fn is_anonymous(&self) -> bool {
+        self.user.is_none() && self.email.is_none()
+    }
+
+    /// The key reporters' cases are indexed by: the user id, else the lower-cased email.
+    pub fn index_key(&self) -> Option<String> {
+        match (&self.user, &self.email) {
+            (Some(u), _) => Some(format!("u:{u}")),
+            (None, Some(e)) => Some(format!("e:{}", e.to_lowercase())),
+            (None, None) => None,
+        }
+    }
+
+    /// The reporter an actor is, when it reports for itself.
+    pub fn from_actor(actor: &Actor) -> Self {
+        Self {
+            user: actor.id.clone(),
+            email: actor.email.clone(),
+            name: actor.name.clone(),
+        }
+    }
+}
+
+/// Structured diagnostics a host collects with a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+pub struct Diagnostics {
+    /// The host product's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
+    /// The operating system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// The device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// The locale, e.g. "de-DE".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Any other key/values.
+    #[serde(default, flatten)]
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Diagnostics {
+    /// True when nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.app_version.is_none()
+            && self.os.is_none()
+            && self.device.is_none()
+            && self.locale.is_none()
+            && self.extra.is_empty()
+    }
+
+    /// Every entry as (key, value).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        [
+            ("app_version", &self.app_version),
+            ("os", &self.os),
+            ("device", &self.device),
+            ("locale", &self.locale),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .chain(self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+}
+
+/// Kinds of links between a case and something else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// This case is a duplicate of the target case.
+    DuplicateOf,
+    /// The target case is a duplicate of this one.
+    DuplicatedBy,
+    /// Related to the target case.
+    Related,
+    /// An engineering defect in an external tracker (a URL or an id such as "BUG-123").
+    Defect,
+}
+
+/// A link from a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Link {
+    /// The kind.
+    pub kind: LinkKind,
+    /// The target: a case key for case links, a URL or external id for defects.
+    pub target: String,
+    /// The target case's id, for case links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseId>,
+}
+
+/// Where a case may be seen. The default is private: the reporter, participants and staff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// The reporter, participants and staff.
+    #[default]
+    Private,
+    /// Also the reporter's organisation.
+    Organization,
+    /// Everyone: listed on the public roadmap.
+    Public,
+}
+
+/// The state of a promise made to the customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseState {
+    /// Not yet due, or due and not yet kept.
+    Open,
+    /// Kept.
+    Kept,
+    /// Its date passed unkept.
+    Broken,
+    /// Replaced by a newer promise.
+    Superseded,
+}
+
+/// A customer-visible commitment: a target release or a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Commitment {
+    /// Its number within the case, from 1.
+    pub number: u32,
+    /// What was promised, in words.
+    pub text: String,
+    /// The release it targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_release: Option<String>,
+    /// The date it is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// When it was made.
+    pub made_at: DateTime<Utc>,
+    /// Its state.
+    pub state: PromiseState,
+}
+
+/// A case: the fold of its events. Comments and the timeline live in the events, not here, so a
+/// casebook with a million cases keeps only what lists and rules need in memory.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Case {
+    /// The permanent id.
+    pub id: CaseId,
+    /// The number of its human key (CB-42 is 42).
+    pub number: u64,
+    /// Who reported it.
+    pub reporter: Reporter,
+    /// The reporter's organisation.
+    pub org: Option<String>,
+    /// How it came in.
+    pub channel: Channel,
+    /// The agent who logged it on the reporter's behalf.
+    pub logged_by: Option<String>,
+    /// The subject (derived from the description when the reporter gave none).
+    pub subject: String,
+    /// The description.
+    pub description: String,
+    /// Diagnostics.
+    pub diagnostics: Diagnostics,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Priority.
+    pub priority: Priority,
+    /// The workflow state.
+    pub status: String,
+    /// The assignee's id.
+    pub assignee: Option<String>,
+    /// The team.
+    pub team: Option<String>,
+    /// Links.
+    pub links: Vec<Link>,
+    /// Watchers' ids (or reporter index keys).
+    pub watchers: Vec<String>,
+    /// "Me too" voters' ids.
+    pub voters: Vec<String>,
+    /// The current outcome.
+    pub outcome: Option<Outcome>,
+    /// Promises made to the customer.
+    pub commitments: Vec<Commitment>,
+    /// Where it may be seen.
+    pub visibility: Visibility,
+    /// Comments: all, and public agent replies.
+    pub comments: u32,
+    /// Public replies by staff.
+    pub public_replies: u32,
+    /// How often it was reopened.
+    pub reopened: u32,
+    /// When it was reported.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Its version: the sequence number of its last event.
+    pub version: u64,
+}
+
+impl Case {
+    /// The duplicates of this case (cases linked as duplicate of it).
+    pub fn duplicates(&self) -> impl Iterator<Item = &Link> {
+        self.links
+            .iter()
+            .filter(|l| l.kind == LinkKind::DuplicatedBy)
+    }
+
+    /// True when `actor` is this case's reporter (by user id, or by email when the case has no user).
+    pub fn is_reporter(&self, actor: &Actor) -> bool {
+        match (&self.reporter.user, &actor.id) {
+            (Some(u), Some(a)) => return u == a,
+            (Some(_), None) => return false,
+            _ => {}
+        }
+        match (&self.reporter.email, &actor.email) {
+            (Some(e), Some(a)) => e.eq_ignore_ascii_case(a),
+            _ => false,
+        }
+    }
+}
+
+/// Derives a subject from a description: its first non-empty line, cut at a word boundary.
+pub fn derive_subject(description: &str, max_chars: usize) -> String {
+    let line = description
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("(no description)");
+    if line.chars().count() <= max_chars {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(max_chars).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max_chars / 2 => cut[..i].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_from_description() {
+        assert_eq!(
+            derive_subject("\n  Export crashes\nmore", 80),
+            "Export crashes"
+        );
+        let long = "word ".repeat(40);
+        let s = derive_subject(&long, 30);
+        assert!(s.ends_with('…') && s.chars().count() <= 31, "{s}");
+        assert_eq!(derive_subject("   ", 80), "(no description)");
+        assert_eq!(derive_subject("ääääääääää", 4), "ääää…");
+    }
+}

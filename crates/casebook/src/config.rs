@@ -1,0 +1,36 @@
+//! Casebook-wide configuration, itself kept as events so that reopening a casebook restores it.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::limits::Limits;
+use crate::workflow::WorkflowDef;
+
+/// What a `configure` request may set. Absent parts stay as they are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+pub struct ConfigChange {
+    /// A workflow document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<WorkflowDef>,
+    /// The prefix of case keys, e.g. "CB" for CB-42 (letters and digits, 1 to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_prefix: Option<String>,
+    /// Input limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+}
+
+/// A configuration event (the payload of the `casebook` stream).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigEvent {
+    /// Its sequence number in the configuration stream.
+    pub seq: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: Actor,
+    /// What changed.
+    pub change: ConfigChange,
+}

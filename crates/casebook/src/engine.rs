@@ -1,0 +1,409 @@
+//! The engine: a casebook over a store. It decides, persists, then applies, so a command is
+//! acknowledged only once its events are stored; opening a casebook replays the log.
+
+use chrono::{DateTime, Utc};
+
+use crate::actor::{Actor, Role};
+use crate::case::Case;
+use crate::command::{CaseCommand, Report};
+use crate::config::{ConfigChange, ConfigEvent};
+use crate::decide::{self, Context, can_view};
+use crate::error::{Error, Result};
+use crate::event::{CONFIG_STREAM, Event, KEYS_STREAM, KeyClaim, case_stream};
+use crate::ids::{CaseId, IdSource};
+use crate::limits::Limits;
+use crate::store::{Commit, Store, StoreError, StoredEvent};
+use crate::table::CaseTable;
+use crate::workflow::Workflow;
+
+const RETRIES: usize = 3;
+
+/// A casebook: configuration, the case table and its store.
+pub struct Casebook<S: Store> {
+    store: S,
+    ids: Box<dyn IdSource>,
+    state: State,
+}
+
+/// Everything folded from the log.
+struct State {
+    workflow: Workflow,
+    limits: Limits,
+    key_prefix: String,
+    table: CaseTable,
+    keys_version: u64,
+    config_version: u64,
+    head: u64,
+}
+
+impl<S: Store> std::fmt::Debug for Casebook<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Casebook")
+            .field("cases", &self.state.table.len())
+            .field("head", &self.state.head)
+            .finish()
+    }
+}
+
+fn corrupt(e: &StoredEvent, err: impl std::fmt::Display) -> Error {
+    Error::Store(StoreError::Corrupt(format!(
+        "event {} (stream {}, seq {}): {err}",
+        e.position, e.stream, e.seq
+    )))
+}
+
+impl State {
+    fn find(&self, reference: &str) -> Option<&Case> {
+        let r = reference.trim();
+        if let Some(id) = CaseId::parse(r) {
+            return self.table.get(id);
+        }
+        let (prefix, number) = r.rsplit_once('-')?;
+        if !prefix.eq_ignore_ascii_case(&self.key_prefix) {
+            return None;
+        }
+        let n: u64 = number.parse().ok()?;
+        self.table.slot_of_number(n).map(|s| self.table.at(s))
+    }
+
+    fn find_visible(&self, reference: &str, viewer: &Actor) -> Result<&Case> {
+        self.find(reference)
+            .filter(|c| can_view(c, viewer))
+            .ok_or_else(|| Error::NotFound {
+                reference: reference.chars().take(100).collect(),
+            })
+    }
+
+    fn context<'a>(&'a self, lookup: &'a dyn Fn(&str) -> Option<&'a Case>) -> Context<'a> {
+        Context {
+            workflow: &self.workflow,
+            limits: &self.limits,
+            key_prefix: &self.key_prefix,
+            lookup,
+        }
+    }
+
+    /// Applies one stored event. Idempotent: events already applied (our own, applied right after
+    /// their append) are skipped, so catching up after a concurrent writer is always safe.
+    fn apply_stored(&mut self, e: &StoredEvent) -> Result<()> {
+        if e.stream.starts_with("case/") {
+            let event: Event = serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err))?;
+            if self
+                .table
+                .get(event.case)
+                .is_none_or(|c| c.version < event.seq)
+            {
+                self.apply_event(&event)?;
+            }
+        } else if e.stream == KEYS_STREAM {
+            self.keys_version = self.keys_version.max(e.seq);
+        } else if e.stream == CONFIG_STREAM && e.seq > self.config_version {
+            let event: ConfigEvent =
+                serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err))?;
+            self.apply_config(&event.change)?;
+            self.config_version = e.seq;
+        }
+        self.head = self.head.max(e.position);
+        Ok(())
+    }
+
+    fn apply_event(&mut self, event: &Event) -> Result<()> {
+        let old = self.table.get(event.case).cloned();
+        let case = crate::fold::apply(old, event)?;
+        self.table.put(case);
+        Ok(())
+    }
+
+    fn apply_config(&mut self, change: &ConfigChange) -> Result<()> {
+        if let Some(def) = &change.workflow {
+            self.workflow = Workflow::new(def.clone())?;
+        }
+        if let Some(p) = &change.key_prefix {
+            self.key_prefix = p.clone();
+        }
+        if let Some(l) = &change.limits {
+            self.limits = l.clone();
+        }
+        Ok(())
+    }
+}
+
+impl<S: Store> Casebook<S> {
+    /// Opens a casebook on a store, replaying everything it holds.
+    pub fn open(store: S, ids: Box<dyn IdSource>) -> Result<Self> {
+        let state = State {
+            workflow: Workflow::default(),
+            limits: Limits::default(),
+            key_prefix: "CB".into(),
+            table: CaseTable::default(),
+            keys_version: 0,
+            config_version: 0,
+            head: 0,
+        };
+        let mut book = Self { store, ids, state };
+        book.sync()?;
+        Ok(book)
+    }
+
+    /// Reads and applies what other writers appended since this casebook last looked.
+    pub fn sync(&mut self) -> Result<()> {
+        let state = &mut self.state;
+        let mut failure = None;
+        let read = self.store.read_all(state.head, &mut |e| {
+            state.apply_stored(&e).map_err(|err| {
+                let msg = err.to_string();
+                failure = Some(err);
+                StoreError::Corrupt(msg)
+            })
+        });
+        match (read, failure) {
+            (_, Some(err)) => Err(err),
+            (Err(e), None) => Err(e.into()),
+            (Ok(()), None) => Ok(()),
+        }
+    }
+
+    /// After an append that ended at `head`: our events are applied; catch up if others wrote too.
+    fn after_append(&mut self, head: u64, written: u64) -> Result<()> {
+        if head == self.state.head + written {
+            self.state.head = head;
+            Ok(())
+        } else {
+            self.sync()
+        }
+    }
+
+    /// The workflow in force.
+    pub fn workflow(&self) -> &Workflow {
+        &self.state.workflow
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.state.limits
+    }
+
+    /// The key prefix ("CB").
+    pub fn key_prefix(&self) -> &str {
+        &self.state.key_prefix
+    }
+
+    /// The case table.
+    pub fn cases(&self) -> &CaseTable {
+        &self.state.table
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, mutably (for maintenance).
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// The key of a case, e.g. "CB-42".
+    pub fn key_of(&self, case: &Case) -> String {
+        format!("{}-{}", self.state.key_prefix, case.number)
+    }
+
+    /// Finds a case by id or key (case-insensitive prefix), without any visibility check.
+    pub fn find(&self, reference: &str) -> Option<&Case> {
+        self.state.find(reference)
+    }
+
+    /// Finds a case the viewer may see; `not_found` otherwise (the same error as for no case).
+    pub fn find_visible(&self, reference: &str, viewer: &Actor) -> Result<&Case> {
+        self.state.find_visible(reference, viewer)
+    }
+
+    /// The events of a case, in order.
+    pub fn events_of(&self, id: CaseId) -> Result<Vec<Event>> {
+        self.store
+            .read_stream(&case_stream(id))?
+            .iter()
+            .map(|e| serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err)))
+            .collect()
+    }
+
+    /// Changes the configuration (admins and the system only).
+    pub fn configure(
+        &mut self,
+        change: ConfigChange,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !matches!(actor.role, Role::Admin | Role::System) {
+            return Err(Error::forbidden(
+                "configuring the casebook",
+                actor.role,
+                "only admins and the system configure",
+            ));
+        }
+        if let Some(p) = &change.key_prefix
+            && (p.is_empty() || p.len() > 10 || !p.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return Err(Error::InvalidConfig(format!(
+                "key_prefix '{p}' must be 1 to 10 ASCII letters or digits"
+            )));
+        }
+        if let Some(def) = &change.workflow {
+            let wf = Workflow::new(def.clone())?;
+            for (status, n) in self.state.table.status_counts() {
+                if wf.state(status).is_none() {
+                    return Err(Error::Workflow(crate::workflow::WorkflowError::Invalid(
+                        format!(
+                            "{n} case(s) are in state '{status}', which the new workflow lacks; keep that state"
+                        ),
+                    )));
+                }
+            }
+        }
+        let event = ConfigEvent {
+            seq: self.state.config_version + 1,
+            at: now,
+            actor: actor.clone(),
+            change,
+        };
+        let payload = serde_json::to_string(&event).map_err(|e| Error::Internal(e.to_string()))?;
+        self.store.append(&[Commit {
+            stream: CONFIG_STREAM.into(),
+            expected_version: self.state.config_version,
+            payloads: vec![payload],
+        }])?;
+        // The commit is durable: apply it (and anything before it) from the log.
+        self.sync()
+    }
+
+    fn with_retries<T>(&mut self, mut attempt: impl FnMut(&mut Self) -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            match attempt(self) {
+                Err(Error::Store(StoreError::Conflict { .. })) if tries < RETRIES => {
+                    tries += 1;
+                    self.sync()?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Reports a new case and returns it.
+    pub fn report(&mut self, report: &Report, actor: &Actor, now: DateTime<Utc>) -> Result<CaseId> {
+        let ids = self.report_batch(std::slice::from_ref(&(report.clone(), actor.clone())), now)?;
+        ids.into_iter()
+            .next()
+            .unwrap_or_else(|| Err(Error::Internal("no result".into())))
+    }
+
+    /// Reports many cases with one atomic, durable append (one fsync for all of them). Each report
+    /// is validated on its own: the result says, per report, its new case id or why it was refused.
+    pub fn report_batch(
+        &mut self,
+        reports: &[(Report, Actor)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<CaseId>>> {
+        self.with_retries(|book| {
+            let mut results = Vec::with_capacity(reports.len());
+            let mut events = Vec::new();
+            let mut claims = Vec::new();
+            let mut commits = Vec::new();
+            let lookup = |_: &str| None;
+            for (report, actor) in reports {
+                let number = book.state.keys_version + claims.len() as u64 + 1;
+                let id = CaseId(book.ids.next_id(now));
+                let ctx = book.state.context(&lookup);
+                match decide::decide_report(&ctx, report, actor, now, id, number) {
+                    Ok(evs) => {
+                        let payloads = evs
+                            .iter()
+                            .map(serde_json::to_string)
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|e| Error::Internal(e.to_string()))?;
+                        commits.push(Commit {
+                            stream: case_stream(id),
+                            expected_version: 0,
+                            payloads,
+                        });
+                        claims.push(
+                            serde_json::to_string(&KeyClaim { case: id, number })
+                                .map_err(|e| Error::Internal(e.to_string()))?,
+                        );
+                        events.extend(evs);
+                        results.push(Ok(id));
+                    }
+                    Err(e) => results.push(Err(e)),
+                }
+            }
+            if claims.is_empty() {
+                return Ok(results);
+            }
+            let n = claims.len() as u64;
+            commits.insert(
+                0,
+                Commit {
+                    stream: KEYS_STREAM.into(),
+                    expected_version: book.state.keys_version,
+                    payloads: claims,
+                },
+            );
+            let head = book.store.append(&commits)?;
+            book.state.keys_version += n;
+            for e in &events {
+                book.state.apply_event(e)?;
+            }
+            book.after_append(head, n + events.len() as u64)?;
+            Ok(results)
+        })
+    }
+
+    /// Runs a command on a case (by id or key) and returns the events it caused.
+    pub fn execute(
+        &mut self,
+        reference: &str,
+        cmd: &CaseCommand,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>> {
+        self.with_retries(|book| {
+            let Casebook { state, ids, .. } = &mut *book;
+            let state: &State = state;
+            let case = state.find_visible(reference, actor)?;
+            let lookup = |r: &str| state.find(r);
+            let ctx = state.context(&lookup);
+            let events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
+            book.commit_events(&events)?;
+            Ok(events)
+        })
+    }
+
+    /// Persists events of one command (possibly on several cases) atomically, then applies them.
+    fn commit_events(&mut self, events: &[Event]) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut commits: Vec<Commit> = Vec::new();
+        for e in events {
+            let stream = case_stream(e.case);
+            let payload =
+                serde_json::to_string(e).map_err(|err| Error::Internal(err.to_string()))?;
+            match commits.iter_mut().find(|c| c.stream == stream) {
+                Some(c) => c.payloads.push(payload),
+                None => {
+                    let version = self.state.table.get(e.case).map_or(0, |c| c.version);
+                    commits.push(Commit {
+                        stream,
+                        expected_version: version,
+                        payloads: vec![payload],
+                    });
+                }
+            }
+        }
+        let head = self.store.append(&commits)?;
+        for e in events {
+            self.state.apply_event(e)?;
+        }
+        self.after_append(head, events.len() as u64)
+    }
+}

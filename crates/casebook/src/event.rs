@@ -1,0 +1,178 @@
+//! Events: every change to a case, with its actor, time and sequence number.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::case::{Channel, Commitment, Diagnostics, Link, Priority, Reporter, Visibility};
+use crate::ids::{CaseId, CommentId};
+use crate::outcome::Outcome;
+
+/// One event of a case's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The case.
+    pub case: CaseId,
+    /// The sequence number within the case, from 1.
+    pub seq: u64,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Who did it.
+    pub actor: Actor,
+    /// What changed.
+    pub change: Change,
+}
+
+/// What an event changed.
+// Events are short-lived values between decide, store and apply; boxing the large report
+// would cost an allocation on the hot path for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Change {
+    /// The case was reported.
+    Reported {
+        /// The number of its key.
+        number: u64,
+        /// The reporter.
+        reporter: Reporter,
+        /// The reporter's organisation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        org: Option<String>,
+        /// The channel.
+        channel: Channel,
+        /// The agent who logged it on the reporter's behalf.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logged_by: Option<String>,
+        /// The subject.
+        subject: String,
+        /// Whether the subject was derived from the description.
+        #[serde(default)]
+        subject_derived: bool,
+        /// The description.
+        description: String,
+        /// Diagnostics.
+        #[serde(default, skip_serializing_if = "Diagnostics::is_empty")]
+        diagnostics: Diagnostics,
+        /// Tags.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+        /// Priority.
+        priority: Priority,
+        /// The initial state.
+        status: String,
+        /// Visibility.
+        #[serde(default)]
+        visibility: Visibility,
+    },
+    /// A comment: a public reply or an internal note.
+    Commented {
+        /// The comment's id.
+        id: CommentId,
+        /// Its text.
+        body: String,
+        /// An internal note, invisible to customers.
+        internal: bool,
+    },
+    /// The case moved to another state.
+    Transitioned {
+        /// The state it left.
+        from: String,
+        /// The state it entered.
+        to: String,
+        /// The transition's name.
+        name: String,
+        /// The outcome given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Outcome>,
+    },
+    /// Assignee and/or team changed.
+    Assigned {
+        /// The new assignee (none: unassigned).
+        assignee: Option<String>,
+        /// The new team (none: no team).
+        team: Option<String>,
+    },
+    /// Priority changed.
+    PriorityChanged {
+        /// The old priority.
+        from: Priority,
+        /// The new priority.
+        to: Priority,
+    },
+    /// Tags added or removed.
+    Tagged {
+        /// Tags added.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        added: Vec<String>,
+        /// Tags removed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        removed: Vec<String>,
+    },
+    /// A link was added.
+    Linked {
+        /// The link.
+        link: Link,
+    },
+    /// Someone voted "me too".
+    Voted {
+        /// The voter.
+        voter: String,
+    },
+    /// Someone started (or stopped) watching.
+    Watched {
+        /// The watcher.
+        watcher: String,
+        /// False: stopped watching.
+        on: bool,
+    },
+    /// A promise was made to the customer.
+    Promised {
+        /// The promise.
+        commitment: Commitment,
+    },
+    /// The visibility changed.
+    VisibilityChanged {
+        /// The new visibility.
+        visibility: Visibility,
+    },
+}
+
+impl Change {
+    /// The snake_case name of the change, as timelines show it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::Reported { .. } => "reported",
+            Change::Commented { .. } => "commented",
+            Change::Transitioned { .. } => "transitioned",
+            Change::Assigned { .. } => "assigned",
+            Change::PriorityChanged { .. } => "priority_changed",
+            Change::Tagged { .. } => "tagged",
+            Change::Linked { .. } => "linked",
+            Change::Voted { .. } => "voted",
+            Change::Watched { .. } => "watched",
+            Change::Promised { .. } => "promised",
+            Change::VisibilityChanged { .. } => "visibility_changed",
+        }
+    }
+}
+
+/// The stream name of a case.
+pub fn case_stream(id: CaseId) -> String {
+    format!("case/{id}")
+}
+
+/// The stream that allocates case keys (CB-1, CB-2, ...).
+pub const KEYS_STREAM: &str = "keys";
+/// The stream of casebook configuration.
+pub const CONFIG_STREAM: &str = "casebook";
+
+/// A key claim: the payload of the keys stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyClaim {
+    /// The case.
+    pub case: CaseId,
+    /// The number claimed.
+    pub number: u64,
+}

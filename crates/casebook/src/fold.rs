@@ -1,0 +1,158 @@
+//! `apply`: folds one event into a case's state. Replaying the same events always gives the same
+//! state; applying never fails for events `decide` produced, and reports a typed error for a log
+//! that does not fit (a gap in the sequence, an event before the report).
+
+use crate::case::{Case, LinkKind, PromiseState};
+use crate::error::{Error, Result};
+use crate::event::{Change, Event};
+
+/// Applies `event` to `case` (`None` before the case exists) and returns the new state.
+pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
+    let mut case = match (case, &event.change) {
+        (
+            None,
+            Change::Reported {
+                number,
+                reporter,
+                org,
+                channel,
+                logged_by,
+                subject,
+                description,
+                diagnostics,
+                tags,
+                priority,
+                status,
+                visibility,
+                ..
+            },
+        ) => {
+            if event.seq != 1 {
+                return Err(Error::Internal(format!(
+                    "case {} starts at sequence {}, not 1",
+                    event.case, event.seq
+                )));
+            }
+            return Ok(Case {
+                id: event.case,
+                number: *number,
+                reporter: reporter.clone(),
+                org: org.clone(),
+                channel: *channel,
+                logged_by: logged_by.clone(),
+                subject: subject.clone(),
+                description: description.clone(),
+                diagnostics: diagnostics.clone(),
+                tags: tags.clone(),
+                priority: *priority,
+                status: status.clone(),
+                assignee: None,
+                team: None,
+                links: Vec::new(),
+                watchers: Vec::new(),
+                voters: Vec::new(),
+                outcome: None,
+                commitments: Vec::new(),
+                visibility: *visibility,
+                comments: 0,
+                public_replies: 0,
+                reopened: 0,
+                created_at: event.at,
+                updated_at: event.at,
+                version: 1,
+            });
+        }
+        (None, _) => {
+            return Err(Error::Internal(format!(
+                "event {} of case {} comes before its report",
+                event.seq, event.case
+            )));
+        }
+        (Some(_), Change::Reported { .. }) => {
+            return Err(Error::Internal(format!(
+                "case {} is reported twice",
+                event.case
+            )));
+        }
+        (Some(c), _) => c,
+    };
+    if event.seq != case.version + 1 {
+        return Err(Error::Internal(format!(
+            "case {} is at version {}, event has sequence {}",
+            event.case, case.version, event.seq
+        )));
+    }
+    case.version = event.seq;
+    case.updated_at = event.at;
+    match &event.change {
+        Change::Reported { .. } => unreachable!("handled above"),
+        Change::Commented { internal, .. } => {
+            case.comments += 1;
+            if !internal && event.actor.is_staff() {
+                case.public_replies += 1;
+            }
+        }
+        Change::Transitioned {
+            to, outcome, name, ..
+        } => {
+            if name == "reopen" {
+                case.reopened += 1;
+                case.outcome = None;
+            }
+            if outcome.is_some() {
+                case.outcome = outcome.clone();
+            }
+            case.status = to.clone();
+        }
+        Change::Assigned { assignee, team } => {
+            case.assignee = assignee.clone();
+            case.team = team.clone();
+        }
+        Change::PriorityChanged { to, .. } => case.priority = *to,
+        Change::Tagged { added, removed } => {
+            case.tags.retain(|t| !removed.contains(t));
+            case.tags.extend(added.iter().cloned());
+        }
+        Change::Linked { link } => {
+            if !case.links.contains(link) {
+                case.links.push(link.clone());
+            }
+            if link.kind == LinkKind::DuplicateOf {
+                case.links
+                    .retain(|l| l.kind != LinkKind::DuplicateOf || l == link);
+            }
+        }
+        Change::Voted { voter } => {
+            if !case.voters.contains(voter) {
+                case.voters.push(voter.clone());
+            }
+        }
+        Change::Watched { watcher, on } => {
+            case.watchers.retain(|w| w != watcher);
+            if *on {
+                case.watchers.push(watcher.clone());
+            }
+        }
+        Change::Promised { commitment } => {
+            for c in case
+                .commitments
+                .iter_mut()
+                .filter(|c| c.state == PromiseState::Open)
+            {
+                c.state = PromiseState::Superseded;
+            }
+            case.commitments.push(commitment.clone());
+        }
+        Change::VisibilityChanged { visibility } => case.visibility = *visibility,
+    }
+    Ok(case)
+}
+
+/// Folds a whole history into a case.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Option<Case>> {
+    let mut case = None;
+    for e in events {
+        case = Some(apply(case, e)?);
+    }
+    Ok(case)
+}

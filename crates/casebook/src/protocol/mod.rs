@@ -1,0 +1,298 @@
+//! The JSON protocol: the one contract the CLI, the C ABI and the WebAssembly module all speak.
+//!
+//! One request in, one response out. Every failure, from a line that is not JSON to a forbidden
+//! action, is a response with a stable code; nothing here panics on input.
+
+mod request;
+mod response;
+
+pub use request::{Op, Request};
+pub use response::{ConfigSummary, ErrorBody, OpResult, Response};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::command::CaseCommand;
+use crate::engine::Casebook;
+use crate::error::{Error, ErrorCode};
+use crate::store::Store;
+
+/// A protocol-level failure: a code and a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// What went wrong and how to fix it.
+    pub message: String,
+}
+
+impl From<Error> for ProtocolError {
+    fn from(e: Error) -> Self {
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl ProtocolError {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// As the body of an error response.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code.as_str().to_string(),
+            message: self.message.clone(),
+        }
+    }
+}
+
+/// Parses a request from JSON text, with precise errors.
+pub fn parse(text: &str, max_bytes: usize) -> Result<Request, (Option<String>, ProtocolError)> {
+    if text.len() > max_bytes {
+        return Err((
+            None,
+            ProtocolError::new(
+                ErrorCode::TooLarge,
+                format!(
+                    "the request is {} bytes, over the limit of {max_bytes}",
+                    text.len()
+                ),
+            ),
+        ));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        (
+            None,
+            ProtocolError::new(
+                ErrorCode::MalformedJson,
+                format!("the request is not valid JSON: {e}"),
+            ),
+        )
+    })?;
+    parse_value(value)
+}
+
+/// Parses a request from a JSON value.
+pub fn parse_value(value: Value) -> Result<Request, (Option<String>, ProtocolError)> {
+    let Value::Object(map) = &value else {
+        return Err((
+            None,
+            ProtocolError::new(
+                ErrorCode::InvalidRequest,
+                "a request is a JSON object: {\"op\":\"...\",\"as\":{...}}",
+            ),
+        ));
+    };
+    let id = map.get("id").and_then(Value::as_str).map(str::to_string);
+    let fail = |code, msg: String| Err((id.clone(), ProtocolError::new(code, msg)));
+    let ops = Op::NAMES.join(", ");
+    match map.get("op") {
+        None => {
+            return fail(
+                ErrorCode::InvalidRequest,
+                format!("the request has no \"op\"; use one of {ops}"),
+            );
+        }
+        Some(Value::String(op)) if !Op::NAMES.contains(&op.as_str()) => {
+            let op: String = op.chars().take(60).collect();
+            return fail(
+                ErrorCode::UnknownOp,
+                format!("there is no operation '{op}'; use one of {ops}"),
+            );
+        }
+        Some(Value::String(_)) => {}
+        Some(_) => {
+            return fail(
+                ErrorCode::InvalidRequest,
+                format!("\"op\" must be a string, one of {ops}"),
+            );
+        }
+    }
+    if !map.contains_key("as") {
+        return fail(
+            ErrorCode::InvalidRequest,
+            "the request has no \"as\": say who acts, e.g. {\"role\":\"customer\",\"id\":\"u1\"}"
+                .into(),
+        );
+    }
+    serde_json::from_value::<Request>(value).map_err(|e| {
+        (
+            id.clone(),
+            ProtocolError::new(
+                ErrorCode::InvalidRequest,
+                format!("the request is not well-formed: {e}"),
+            ),
+        )
+    })
+}
+
+/// Runs a parsed request. `now` is used when the request has no `"at"`.
+pub fn handle<S: Store>(
+    book: &mut Casebook<S>,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Result<OpResult, ProtocolError> {
+    let now = request.at.unwrap_or(now);
+    let who = &request.actor;
+    let case_result = |book: &Casebook<S>, reference: &str| -> Result<OpResult, ProtocolError> {
+        Ok(OpResult::Case {
+            case: Box::new(book.view_case(reference, who)?),
+        })
+    };
+    let (reference, cmd) = match &request.op {
+        Op::Configure(change) => {
+            book.configure(change.clone(), who, now)?;
+            let states = book
+                .workflow()
+                .def()
+                .states
+                .iter()
+                .map(|s| s.id.clone())
+                .collect();
+            return Ok(OpResult::Configured {
+                configured: ConfigSummary {
+                    key_prefix: book.key_prefix().to_string(),
+                    states,
+                },
+            });
+        }
+        Op::Report(report) => {
+            let id = book.report(report, who, now)?;
+            return Ok(OpResult::Case {
+                case: Box::new(book.view_reported(id, who)?),
+            });
+        }
+        Op::Get { case } => return case_result(book, case),
+        Op::List {
+            filter,
+            cursor,
+            limit,
+        } => {
+            let (cases, next) = book.list_cases(who, filter, cursor.as_deref(), *limit)?;
+            return Ok(OpResult::Cases { cases, next });
+        }
+        Op::Comment {
+            case,
+            body,
+            internal,
+        } => (
+            case,
+            CaseCommand::Comment {
+                body: body.clone(),
+                internal: *internal,
+            },
+        ),
+        Op::Transition { case, to, outcome } => (
+            case,
+            CaseCommand::Transition {
+                to: to.clone(),
+                outcome: outcome.clone(),
+            },
+        ),
+        Op::Assign {
+            case,
+            assignee,
+            team,
+        } => (
+            case,
+            CaseCommand::Assign {
+                assignee: assignee.clone(),
+                team: team.clone(),
+            },
+        ),
+        Op::SetPriority { case, priority } => (case, CaseCommand::SetPriority(*priority)),
+        Op::Tag { case, add, remove } => (
+            case,
+            CaseCommand::Tag {
+                add: add.clone(),
+                remove: remove.clone(),
+            },
+        ),
+        Op::Link { case, kind, target } => (
+            case,
+            CaseCommand::Link {
+                kind: *kind,
+                target: target.clone(),
+            },
+        ),
+        Op::Vote { case } => (case, CaseCommand::Vote),
+        Op::Watch { case, on } => (case, CaseCommand::Watch(*on)),
+        Op::Promise {
+            case,
+            text,
+            target_release,
+            due,
+        } => (
+            case,
+            CaseCommand::Promise {
+                text: text.clone(),
+                target_release: target_release.clone(),
+                due: *due,
+            },
+        ),
+        Op::SetVisibility { case, visibility } => (case, CaseCommand::SetVisibility(*visibility)),
+    };
+    let events = book.execute(reference, &cmd, who, now)?;
+    // Answer by id: the reference may have been a key, and the case is the same either way.
+    let id = events
+        .first()
+        .map_or_else(|| reference.clone(), |e| e.case.to_string());
+    case_result(book, &id)
+}
+
+/// Runs one request given as JSON text and answers with one response (as a value).
+pub fn execute<S: Store>(book: &mut Casebook<S>, text: &str, now: DateTime<Utc>) -> Response {
+    let max = book.limits().request_bytes;
+    match parse(text, max) {
+        Err((id, e)) => Response {
+            ok: false,
+            id,
+            result: None,
+            error: Some(e.body()),
+        },
+        Ok(request) => respond(book, &request, now),
+    }
+}
+
+/// Runs a parsed request and wraps the outcome in a response.
+pub fn respond<S: Store>(
+    book: &mut Casebook<S>,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Response {
+    match handle(book, request, now) {
+        Ok(result) => Response {
+            ok: true,
+            id: request.id.clone(),
+            result: Some(result),
+            error: None,
+        },
+        Err(e) => Response {
+            ok: false,
+            id: request.id.clone(),
+            result: None,
+            error: Some(e.body()),
+        },
+    }
+}
+
+/// Runs one request given as JSON text and answers with one line of JSON.
+pub fn execute_line<S: Store>(book: &mut Casebook<S>, text: &str, now: DateTime<Utc>) -> String {
+    let response = execute(book, text, now);
+    serde_json::to_string(&response).unwrap_or_else(|e| {
+        format!(r#"{{"ok":false,"error":{{"code":"internal","message":"the response could not be written: {e}"}}}}"#)
+    })
+}
+
+/// The JSON Schemas of requests and responses, as published in docs/schema/.
+pub fn schemas() -> (Value, Value) {
+    let req = serde_json::to_value(schemars::schema_for!(Request)).unwrap_or(Value::Null);
+    let resp = serde_json::to_value(schemars::schema_for!(Response)).unwrap_or(Value::Null);
+    (req, resp)
+}

@@ -1,0 +1,172 @@
+//! Protocol requests: `{"op": "...", "as": {...}, "at"?: "RFC 3339", "id"?: "...", ...arguments}`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::case::{LinkKind, Priority, Visibility};
+use crate::command::Report;
+use crate::config::ConfigChange;
+use crate::outcome::Outcome;
+use crate::query::ListFilter;
+
+/// A request: the envelope and one operation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Request {
+    /// Who asks.
+    #[serde(rename = "as")]
+    pub actor: Actor,
+    /// When the request happens; the host's clock when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    /// A request id chosen by the caller, echoed in the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The operation and its arguments.
+    #[serde(flatten)]
+    pub op: Op,
+}
+
+/// The operations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "op", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Op {
+    /// Change the casebook's configuration (admins and the system).
+    Configure(ConfigChange),
+    /// Report a problem; a description alone is enough.
+    Report(Report),
+    /// Add a public reply or an internal note.
+    Comment {
+        /// The case, by id or key.
+        case: String,
+        /// The text.
+        body: String,
+        /// An internal note (staff only).
+        #[serde(default)]
+        internal: bool,
+    },
+    /// Move a case to another state.
+    Transition {
+        /// The case.
+        case: String,
+        /// The target state.
+        to: String,
+        /// The outcome, when the transition needs one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<Outcome>,
+    },
+    /// Assign a case to a person and/or team ("" clears).
+    Assign {
+        /// The case.
+        case: String,
+        /// The assignee.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
+        /// The team.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<String>,
+    },
+    /// Change a case's priority.
+    SetPriority {
+        /// The case.
+        case: String,
+        /// The priority.
+        priority: Priority,
+    },
+    /// Add and remove tags.
+    Tag {
+        /// The case.
+        case: String,
+        /// Tags to add.
+        #[serde(default)]
+        add: Vec<String>,
+        /// Tags to remove.
+        #[serde(default)]
+        remove: Vec<String>,
+    },
+    /// Link a case to a related case or an external defect.
+    Link {
+        /// The case.
+        case: String,
+        /// related or defect.
+        kind: LinkKind,
+        /// The other case (id or key), or the defect's URL or id.
+        target: String,
+    },
+    /// Vote "me too".
+    Vote {
+        /// The case.
+        case: String,
+    },
+    /// Watch a case (or stop, with "on": false).
+    Watch {
+        /// The case.
+        case: String,
+        /// Start (true, the default) or stop watching.
+        #[serde(default = "yes")]
+        on: bool,
+    },
+    /// Make a promise to the customer.
+    Promise {
+        /// The case.
+        case: String,
+        /// What is promised.
+        text: String,
+        /// The release it targets.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_release: Option<String>,
+        /// The date it is due.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+    },
+    /// Change who may see a case.
+    SetVisibility {
+        /// The case.
+        case: String,
+        /// private, organization or public.
+        visibility: Visibility,
+    },
+    /// One case with its timeline.
+    Get {
+        /// The case.
+        case: String,
+    },
+    /// Cases, newest first, a page at a time.
+    List {
+        /// Filters.
+        #[serde(default)]
+        filter: ListFilter,
+        /// The `next` of the previous page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cursor: Option<String>,
+        /// The page size (default 50, at most the configured page limit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Op {
+    /// The names of all operations, as they appear in `"op"`.
+    pub const NAMES: &'static [&'static str] = &[
+        "configure",
+        "report",
+        "comment",
+        "transition",
+        "assign",
+        "set_priority",
+        "tag",
+        "link",
+        "vote",
+        "watch",
+        "promise",
+        "set_visibility",
+        "get",
+        "list",
+    ];
+}

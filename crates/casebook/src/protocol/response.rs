@@ -1,0 +1,65 @@
+//! Protocol responses: `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code", "message"}}`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::view::CaseView;
+
+/// An error as the protocol shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorBody {
+    /// The stable snake_case code.
+    pub code: String,
+    /// What went wrong and how to fix it.
+    pub message: String,
+}
+
+/// A response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Response {
+    /// True on success.
+    pub ok: bool,
+    /// The request's id, when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The result, on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<OpResult>,
+    /// The error, on failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorBody>,
+}
+
+/// The result of an operation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OpResult {
+    /// One case: report, get and every command on a case.
+    Case {
+        /// The case as the requester may see it.
+        case: Box<CaseView>,
+    },
+    /// A page of cases: list.
+    Cases {
+        /// The cases.
+        cases: Vec<CaseView>,
+        /// The cursor of the next page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    },
+    /// Configure.
+    Configured {
+        /// What the configuration now is.
+        configured: ConfigSummary,
+    },
+}
+
+/// The configuration after `configure`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ConfigSummary {
+    /// The key prefix.
+    pub key_prefix: String,
+    /// The workflow's state ids.
+    pub states: Vec<String>,
+}

@@ -1,0 +1,188 @@
+//! The in-memory case table and its indexes, so that the hot reads never scan every case.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::case::Case;
+use crate::ids::CaseId;
+use crate::workflow::Workflow;
+
+/// Position of a case in the table (its replay order).
+pub type Slot = u32;
+
+/// Cases by slot, with indexes by id, key number, reporter, status, assignee, team and tag.
+#[derive(Debug, Default, Clone)]
+pub struct CaseTable {
+    cases: Vec<Case>,
+    by_id: HashMap<CaseId, Slot>,
+    by_number: HashMap<u64, Slot>,
+    by_reporter: HashMap<String, Vec<Slot>>,
+    by_status: HashMap<String, BTreeSet<Slot>>,
+    by_assignee: HashMap<String, BTreeSet<Slot>>,
+    by_team: HashMap<String, BTreeSet<Slot>>,
+    by_tag: HashMap<String, BTreeSet<Slot>>,
+}
+
+fn move_key(
+    index: &mut HashMap<String, BTreeSet<Slot>>,
+    old: Option<&String>,
+    new: Option<&String>,
+    slot: Slot,
+) {
+    if old == new {
+        return;
+    }
+    if let Some(o) = old
+        && let Some(set) = index.get_mut(o)
+    {
+        set.remove(&slot);
+        if set.is_empty() {
+            index.remove(o);
+        }
+    }
+    if let Some(n) = new {
+        index.entry(n.clone()).or_default().insert(slot);
+    }
+}
+
+impl CaseTable {
+    /// How many cases.
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// A case by slot.
+    pub fn at(&self, slot: Slot) -> &Case {
+        &self.cases[slot as usize]
+    }
+
+    /// The slot of a case id.
+    pub fn slot_of(&self, id: CaseId) -> Option<Slot> {
+        self.by_id.get(&id).copied()
+    }
+
+    /// The slot of a key number.
+    pub fn slot_of_number(&self, number: u64) -> Option<Slot> {
+        self.by_number.get(&number).copied()
+    }
+
+    /// A case by id.
+    pub fn get(&self, id: CaseId) -> Option<&Case> {
+        self.slot_of(id).map(|s| self.at(s))
+    }
+
+    /// Every case, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Case> {
+        self.cases.iter()
+    }
+
+    /// The slots of a reporter's cases (by reporter index key), oldest first.
+    pub fn reporter_slots(&self, key: &str) -> &[Slot] {
+        self.by_reporter.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The slots of cases in a state.
+    pub fn status_slots(&self, status: &str) -> Option<&BTreeSet<Slot>> {
+        self.by_status.get(status)
+    }
+
+    /// The slots of an assignee's cases.
+    pub fn assignee_slots(&self, who: &str) -> Option<&BTreeSet<Slot>> {
+        self.by_assignee.get(who)
+    }
+
+    /// The slots of a team's cases.
+    pub fn team_slots(&self, team: &str) -> Option<&BTreeSet<Slot>> {
+        self.by_team.get(team)
+    }
+
+    /// The slots of cases with a tag.
+    pub fn tag_slots(&self, tag: &str) -> Option<&BTreeSet<Slot>> {
+        self.by_tag.get(tag)
+    }
+
+    /// How many cases are in each state.
+    pub fn status_counts(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.by_status.iter().map(|(k, v)| (k.as_str(), v.len()))
+    }
+
+    /// Stores a new or changed case and updates the indexes.
+    pub fn put(&mut self, case: Case) -> Slot {
+        match self.by_id.get(&case.id).copied() {
+            Some(slot) => {
+                let old = std::mem::replace(&mut self.cases[slot as usize], case);
+                self.reindex(slot, Some(&old));
+                slot
+            }
+            None => {
+                let slot = self.cases.len() as Slot;
+                self.by_id.insert(case.id, slot);
+                self.by_number.insert(case.number, slot);
+                if let Some(k) = case.reporter.index_key() {
+                    self.by_reporter.entry(k).or_default().push(slot);
+                }
+                self.cases.push(case);
+                self.reindex(slot, None);
+                slot
+            }
+        }
+    }
+
+    fn reindex(&mut self, slot: Slot, old: Option<&Case>) {
+        let new = &self.cases[slot as usize];
+        move_key(
+            &mut self.by_status,
+            old.map(|c| &c.status),
+            Some(&new.status),
+            slot,
+        );
+        move_key(
+            &mut self.by_assignee,
+            old.and_then(|c| c.assignee.as_ref()),
+            new.assignee.as_ref(),
+            slot,
+        );
+        move_key(
+            &mut self.by_team,
+            old.and_then(|c| c.team.as_ref()),
+            new.team.as_ref(),
+            slot,
+        );
+        let old_tags: &[String] = old.map_or(&[], |c| c.tags.as_slice());
+        for t in old_tags.iter().filter(|t| !new.tags.contains(t)) {
+            move_key(&mut self.by_tag, Some(t), None, slot);
+        }
+        for t in new.tags.iter().filter(|t| !old_tags.contains(t)) {
+            move_key(&mut self.by_tag, None, Some(t), slot);
+        }
+        if let (Some(o), Some(k)) = (old, new.reporter.index_key())
+            && o.reporter.index_key().as_ref() != Some(&k)
+        {
+            if let Some(ok) = o.reporter.index_key()
+                && let Some(v) = self.by_reporter.get_mut(&ok)
+            {
+                v.retain(|s| *s != slot);
+            }
+            let v = self.by_reporter.entry(k).or_default();
+            let at = v.partition_point(|s| *s < slot);
+            v.insert(at, slot);
+        }
+    }
+
+    /// The open cases of a reporter (by reporter index key), newest first.
+    pub fn open_cases_of<'a>(
+        &'a self,
+        key: &str,
+        workflow: &'a Workflow,
+    ) -> impl Iterator<Item = &'a Case> + 'a {
+        self.reporter_slots(key)
+            .iter()
+            .rev()
+            .map(|&s| self.at(s))
+            .filter(move |c| workflow.category(&c.status).is_open())
+    }
+}
