@@ -6,5 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "email")]
+pub mod email;
 pub mod ids;
 pub mod store;
