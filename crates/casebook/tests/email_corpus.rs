@@ -96,3 +96,107 @@ fn whole_corpus_is_accepted_or_refused_without_panic() {
         names.len()
     );
 }
+
+#[test]
+fn german_reply_with_attached_messages() {
+    let m = accepted("thirdparty-015.eml");
+    assert_eq!(m.from.address, "jsterr@proxforge.de");
+    assert_eq!(m.from.name.as_deref(), Some("Jonas Sterr - ProxForge"));
+    assert_eq!(m.subject, "Re: (#5290765) Proxmox Shop E-Mails");
+    assert_eq!(
+        m.message_id.as_deref(),
+        Some("7da78721a8a234894af702fe25fc64a5@proxforge.de")
+    );
+    assert_eq!(
+        m.date.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2026-02-13T21:38:16+00:00")
+    );
+    assert!(m.text.starts_with("Hallo Stoiko,"));
+    // The "--" signature is gone from the new text but kept in the original.
+    assert!(m.text.ends_with("Beste Grüße"), "{:?}", m.text);
+    assert!(m.original_text.contains("Inhaber | ProxForge"));
+    assert!(!m.text.contains("Inhaber"));
+    let names: Vec<&str> = m
+        .attachments
+        .iter()
+        .filter_map(|a| a.name.as_deref())
+        .collect();
+    assert!(names.contains(&"training-mail.txt"), "{names:?}");
+    assert!(
+        m.attachments
+            .iter()
+            .all(|a| a.content_type == "message/rfc822")
+    );
+    assert_eq!(m.auto, None);
+}
+
+#[test]
+fn mailing_list_post_is_flagged_as_list_mail() {
+    let m = accepted("thirdparty-014.eml");
+    assert_eq!(m.from.address, "calpas2007@yahoo.fr");
+    assert_eq!(m.subject, "[Shapelib] need some help");
+    assert_eq!(m.auto, Some(AutoKind::MailingList));
+    assert!(m.text.starts_with("Dear all,"));
+    assert!(m.text.contains("undefined reference to"));
+}
+
+#[test]
+fn encoded_subjects_and_names_are_decoded() {
+    // UTF-7 encoded word.
+    let m = accepted("legacy-001.eml");
+    assert_eq!(
+        m.subject,
+        "Die Hasen und die Frösche (Microsoft Outlook 00)"
+    );
+    assert!(
+        m.to.iter()
+            .any(|t| t.name.as_deref() == Some("Jürgen Schmürgen"))
+    );
+    // ISO-8859-1, HTML-only body.
+    let m = accepted("legacy-002.eml");
+    assert_eq!(m.subject, "Die Hasen und die Frösche");
+    assert!(m.from_html);
+    assert!(m.text.starts_with("Die Hasen und die Frösche"));
+    assert!(!m.text.contains("<html"), "HTML converted to text");
+}
+
+#[test]
+fn attachment_only_message_is_accepted() {
+    let m = accepted("legacy-041.eml");
+    assert_eq!(m.subject, "PNG graphic");
+    assert!(m.text.is_empty());
+    assert_eq!(m.attachments.len(), 1);
+    assert_eq!(m.attachments[0].name.as_deref(), Some("redball.png"));
+    assert!(m.attachments[0].size > 0);
+}
+
+#[test]
+fn html_with_embedded_image() {
+    let m = accepted("thirdparty-016.eml");
+    assert!(m.from_html);
+    assert_eq!(m.text, "Search for höhö");
+    assert_eq!(m.attachments.len(), 1);
+    assert_eq!(m.attachments[0].content_type, "image/png");
+    assert!(m.attachments[0].inline);
+}
+
+#[test]
+fn messages_without_a_usable_sender_are_refused() {
+    // "From: Whomever" has no address.
+    assert_eq!(
+        parse("rfc-001.eml").unwrap_err(),
+        EmailError::MissingSender {
+            found: Some("Whomever".into())
+        }
+    );
+    // "Moderator-Address <moderator>" has no domain.
+    assert_eq!(
+        parse("thirdparty-007.eml").unwrap_err().code(),
+        "missing_sender"
+    );
+    // A bare MIME fragment without headers that name anyone.
+    assert_eq!(
+        parse("malformed-000.eml").unwrap_err().code(),
+        "missing_sender"
+    );
+}

@@ -142,3 +142,7 @@ pub(crate) fn detect(msg: &Message<'_>, sender: &str) -> Option<AutoKind> {
     }
     None
 }
+
+#[cfg(test)]
+#[path = "auto_tests.rs"]
+mod tests;

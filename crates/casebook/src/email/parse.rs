@@ -238,3 +238,7 @@ fn truncate(mut s: String, max: usize) -> (String, bool) {
     s.truncate(end);
     (s, true)
 }
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

@@ -144,12 +144,11 @@ pub fn clean_subject(subject: &str) -> String {
             }
             let mut rest = &s[p.len()..];
             // "Re[2]:" style counters.
-            if let Some(inner) = rest.strip_prefix('[') {
-                if let Some(close) = inner.find(']') {
-                    if inner[..close].bytes().all(|b| b.is_ascii_digit()) {
-                        rest = &inner[close + 1..];
-                    }
-                }
+            if let Some(inner) = rest.strip_prefix('[')
+                && let Some(close) = inner.find(']')
+                && inner[..close].bytes().all(|b| b.is_ascii_digit())
+            {
+                rest = &inner[close + 1..];
             }
             if let Some(after) = rest.trim_start_matches(' ').strip_prefix(':') {
                 s = after.trim_start();
