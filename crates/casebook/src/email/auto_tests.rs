@@ -46,6 +46,11 @@ fn delivery_status_report_is_a_bounce() {
     assert_eq!(m.auto, Some(AutoKind::Bounce));
     assert_eq!(m.from.address, "MAILER-DAEMON@mx.example.net");
     assert!(m.original_text.contains("could not be delivered"));
+    // The returned headers carry the tag of the mail that bounced.
+    assert_eq!(
+        m.reply_token.map(String::from).as_deref(),
+        Some("abcdefgh12")
+    );
     // The report-type alone is enough, whoever sends it.
     let other_sender = DSN.replace("MAILER-DAEMON@mx", "notices@mx");
     let m = parse_email(other_sender.as_bytes(), &EmailLimits::default()).expect("parses");

@@ -6,7 +6,10 @@ use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, Par
 use super::auto::{detect, raw_header};
 use super::strip::{is_forward_subject, strip_reply, trim_lines};
 use super::token::{token_from_address, token_from_subject};
-use super::{AttachmentMeta, EmailError, EmailLimits, InboundEmail, Mailbox, TextOverflow};
+use super::{
+    AttachmentMeta, AutoKind, EmailError, EmailLimits, InboundEmail, Mailbox, ReplyToken,
+    TextOverflow,
+};
 
 /// Parses one raw RFC 5322 message (as received over SMTP or read from an `.eml` file).
 ///
@@ -62,20 +65,24 @@ pub fn parse_email(raw: &[u8], limits: &EmailLimits) -> Result<InboundEmail, Ema
             limit: limits.max_text_bytes,
         });
     }
+
+    let auto = detect(&msg, &from.address);
+    let reply_token = token_from_subject(&subject)
+        .or_else(|| {
+            let headers = ["Delivered-To", "X-Original-To", "Envelope-To"];
+            to.iter()
+                .chain(cc.iter())
+                .map(|m| m.address.clone())
+                .chain(headers.iter().filter_map(|h| raw_header(&msg, h)))
+                .find_map(|a| token_from_address(&a))
+        })
+        // A bounce quotes the returned message's headers: its subject tag names the case.
+        .or_else(|| (auto == Some(AutoKind::Bounce)).then(|| bounced_token(&msg))?);
+
     let (original_text, cut_a) = truncate(full_text, limits.max_text_bytes);
     let (text, cut_b) = truncate(stripped, limits.max_text_bytes);
-
-    let reply_token = token_from_subject(&subject).or_else(|| {
-        let headers = ["Delivered-To", "X-Original-To", "Envelope-To"];
-        to.iter()
-            .chain(cc.iter())
-            .map(|m| m.address.clone())
-            .chain(headers.iter().filter_map(|h| raw_header(&msg, h)))
-            .find_map(|a| token_from_address(&a))
-    });
-
     Ok(InboundEmail {
-        auto: detect(&msg, &from.address),
+        auto,
         message_id: msg
             .message_id()
             .map(normalize_message_id)
@@ -224,6 +231,16 @@ fn attachments(msg: &Message<'_>) -> Vec<AttachmentMeta> {
             }
         })
         .collect()
+}
+
+/// The first subject tag in any text part or attached message of a bounce (the returned
+/// message or its headers).
+fn bounced_token(msg: &Message<'_>) -> Option<ReplyToken> {
+    msg.parts.iter().find_map(|p| match &p.body {
+        PartType::Text(t) => token_from_subject(t),
+        PartType::Message(m) => m.subject().and_then(token_from_subject),
+        _ => None,
+    })
 }
 
 /// `s` cut to at most `max` bytes on a character boundary, and whether it was cut.
