@@ -21,6 +21,8 @@ pub mod case;
 pub mod command;
 pub mod config;
 pub mod decide;
+#[cfg(feature = "email")]
+pub mod email;
 pub mod engine;
 pub mod error;
 pub mod event;
