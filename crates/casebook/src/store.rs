@@ -361,3 +361,24 @@ mod tests {
         super::conformance::run_all(super::MemoryStore::new);
     }
 }
+
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
+        (**self).append(commits)
+    }
+    fn read_all(&self, after: u64, visit: &mut Visit<'_>) -> Result<(), StoreError> {
+        (**self).read_all(after, visit)
+    }
+    fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        (**self).read_stream(stream)
+    }
+    fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+        (**self).stream_version(stream)
+    }
+    fn head(&self) -> Result<u64, StoreError> {
+        (**self).head()
+    }
+    fn rewrite(&mut self, stream: &str, seq: u64, payload: &str) -> Result<(), StoreError> {
+        (**self).rewrite(stream, seq, payload)
+    }
+}
