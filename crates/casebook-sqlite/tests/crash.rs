@@ -34,6 +34,9 @@ fn env_u64(name: &str) -> Option<u64> {
 /// One acknowledged commit: (position of its first event, run, commit number).
 type Ack = (u64, u64, u64);
 
+/// One stored event of a commit: (position, stream, seq, index in the commit).
+type Part = (u64, String, u64, u64);
+
 struct Writer {
     child: std::process::Child,
     reader: std::thread::JoinHandle<Vec<Ack>>,
@@ -95,8 +98,7 @@ fn verify(path: &Path, acked: &[Ack]) -> u64 {
         .unwrap();
     assert_eq!(check, "ok");
     drop(conn);
-    // (run, commit) -> events (position, stream, seq, index)
-    let mut commits: BTreeMap<(u64, u64), Vec<(u64, String, u64, u64)>> = BTreeMap::new();
+    let mut commits: BTreeMap<(u64, u64), Vec<Part>> = BTreeMap::new();
     let mut by_position = BTreeMap::new();
     let mut count = 0u64;
     store
