@@ -1,0 +1,124 @@
+//! The on-disk layout of a Casebook SQLite store, and the checks made when a file is opened.
+//!
+//! A Casebook file is marked by SQLite's `application_id` header field ([`APPLICATION_ID`]) and
+//! carries its layout version in `user_version` ([`SCHEMA_VERSION`]). A file without the mark
+//! that holds tables is somebody else's database and is refused; a file with a newer version
+//! was written by a newer Casebook and is refused too, before anything is changed.
+
+use casebook::store::StoreError;
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::map;
+
+/// The `application_id` of every Casebook store file ("CBK1").
+pub const APPLICATION_ID: i32 = 0x4342_4B31;
+
+/// The layout version this build writes and reads.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// The tables of layout version 1.
+///
+/// `streams` holds each stream's current version, so the conflict check of an append is one
+/// primary-key lookup. `events` is keyed by the global position (SQLite's rowid, so reading the
+/// log in order is a scan of one b-tree) and indexed by (stream, seq) for stream reads; the
+/// unique index also refuses a duplicate sequence should a bug ever try to write one.
+const CREATE_V1: &str = "
+CREATE TABLE streams (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT    NOT NULL UNIQUE,
+    version INTEGER NOT NULL CHECK (version >= 0)
+);
+CREATE TABLE events (
+    position  INTEGER PRIMARY KEY,
+    stream_id INTEGER NOT NULL REFERENCES streams (id),
+    seq       INTEGER NOT NULL CHECK (seq >= 1),
+    payload   TEXT    NOT NULL,
+    UNIQUE (stream_id, seq)
+);
+";
+
+fn header(conn: &Connection) -> Result<(i32, i32), StoreError> {
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| map("reading the store header", e))?;
+    let ver: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| map("reading the store header", e))?;
+    Ok((app, ver))
+}
+
+/// Checks the header of an existing store, or creates the tables in an empty file.
+pub(crate) fn prepare(conn: &mut Connection) -> Result<(), StoreError> {
+    let (app, ver) = header(conn)?;
+    if app == 0 && ver == 0 {
+        create(conn)?;
+    }
+    let (app, ver) = header(conn)?;
+    check(app, ver)
+}
+
+fn check(app: i32, ver: i32) -> Result<(), StoreError> {
+    if app != APPLICATION_ID {
+        return Err(StoreError::Corrupt(format!(
+            "the file is a SQLite database but not a Casebook store (application id {app:#x}); \
+             open the right file or start a new store in an empty path"
+        )));
+    }
+    if ver > SCHEMA_VERSION {
+        return Err(StoreError::Corrupt(format!(
+            "the store was written by a newer Casebook (layout version {ver}, this build reads up \
+             to {SCHEMA_VERSION}); upgrade Casebook to open it"
+        )));
+    }
+    if ver < 1 {
+        return Err(StoreError::Corrupt(format!(
+            "the store has an unknown layout version {ver}; it was not written by Casebook"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates the tables, unless another process did it first (checked under the write lock).
+fn create(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| map("creating the store", e))?;
+    let (app, ver) = header(&tx)?;
+    if app != 0 || ver != 0 {
+        return Ok(()); // another process created it meanwhile; dropping rolls back nothing
+    }
+    let objects: i64 = tx
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| map("creating the store", e))?;
+    if objects > 0 {
+        return Err(StoreError::Corrupt(
+            "the file is a SQLite database with other tables, not a Casebook store; open the right \
+             file or start a new store in an empty path"
+                .into(),
+        ));
+    }
+    tx.execute_batch(CREATE_V1)
+        .map_err(|e| map("creating the store tables", e))?;
+    tx.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+    ))
+    .map_err(|e| map("marking the store", e))?;
+    tx.commit().map_err(|e| map("creating the store", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_checks_name_the_problem() {
+        assert!(check(APPLICATION_ID, SCHEMA_VERSION).is_ok());
+        let e = check(7, 1).unwrap_err();
+        assert_eq!(e.code(), "storage_corrupt");
+        assert!(e.to_string().contains("not a Casebook store"));
+        let e = check(APPLICATION_ID, SCHEMA_VERSION + 1).unwrap_err();
+        assert!(e.to_string().contains("newer Casebook"));
+        let e = check(APPLICATION_ID, 0).unwrap_err();
+        assert!(e.to_string().contains("unknown layout version"));
+    }
+}

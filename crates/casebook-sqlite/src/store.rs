@@ -1,0 +1,275 @@
+//! [`SqliteStore`]: the [`Store`] contract on one SQLite file.
+
+use std::path::{Path, PathBuf};
+
+use casebook::store::{Commit, Store, StoreError, StoredEvent, Visit, validate_commits};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use crate::error::{map, to_i64, to_u64};
+use crate::options::{Durability, SqliteOptions};
+use crate::schema;
+
+const HEAD: &str = "SELECT coalesce(max(position), 0) FROM events";
+const STREAM: &str = "SELECT id, version FROM streams WHERE name = ?1";
+const NEW_STREAM: &str = "INSERT INTO streams (name, version) VALUES (?1, ?2)";
+const SET_VERSION: &str = "UPDATE streams SET version = ?2 WHERE id = ?1";
+const INSERT: &str =
+    "INSERT INTO events (position, stream_id, seq, payload) VALUES (?1, ?2, ?3, ?4)";
+const READ_ALL: &str = "SELECT e.position, s.name, e.seq, e.payload \
+     FROM events AS e CROSS JOIN streams AS s ON s.id = e.stream_id \
+     WHERE e.position > ?1 ORDER BY e.position";
+const READ_STREAM: &str = "SELECT e.position, e.seq, e.payload FROM events AS e \
+     WHERE e.stream_id = (SELECT id FROM streams WHERE name = ?1) ORDER BY e.seq";
+const VERSION: &str = "SELECT version FROM streams WHERE name = ?1";
+const REWRITE: &str = "UPDATE events SET payload = ?3 \
+     WHERE stream_id = (SELECT id FROM streams WHERE name = ?1) AND seq = ?2";
+
+/// The embedded default store: one SQLite file in write-ahead-log mode.
+///
+/// Each value holds one connection. Several `SqliteStore`s (in one process or in several) may
+/// open the same file: appends take SQLite's write lock (`BEGIN IMMEDIATE`) and check the stream
+/// versions under it, so a stale writer gets `conflict` and no update is lost.
+pub struct SqliteStore {
+    conn: Connection,
+    path: Option<PathBuf>,
+    durability: Durability,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .field("durability", &self.durability)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (or creates, see [`SqliteOptions::create_if_missing`]) the store at `path`.
+    ///
+    /// Fails with `storage_corrupt` when the file is not a Casebook store or was written by a
+    /// newer Casebook, and with `storage_failed` when it cannot be opened or locked.
+    pub fn open(path: impl AsRef<Path>, opts: SqliteOptions) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref();
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if opts.create_if_missing {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let what = format!("opening the store {}", path.display());
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map(&what, e))?;
+        conn.busy_timeout(opts.busy_timeout)
+            .map_err(|e| map(&what, e))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| map(&what, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!(
+                "{what}: the file system does not support write-ahead logging (journal mode \
+                 stayed {mode}); put the store on a local disk"
+            )));
+        }
+        Self::configure(conn, Some(path.to_path_buf()), opts.durability)
+    }
+
+    /// A store in memory, gone when dropped; for tests and throw-away casebooks.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|e| map("opening a memory store", e))?;
+        Self::configure(conn, None, Durability::Full)
+    }
+
+    fn configure(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        durability: Durability,
+    ) -> Result<SqliteStore, StoreError> {
+        let pragmas = format!(
+            "PRAGMA synchronous = {}; PRAGMA secure_delete = ON; PRAGMA cache_size = -16384;",
+            durability.pragma()
+        );
+        conn.execute_batch(&pragmas)
+            .map_err(|e| map("configuring the store", e))?;
+        conn.set_prepared_statement_cache_capacity(32);
+        schema::prepare(&mut conn)?;
+        Ok(SqliteStore {
+            conn,
+            path,
+            durability,
+        })
+    }
+
+    /// The file this store is kept in; `None` for a memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The durability mode the store was opened with.
+    pub fn durability(&self) -> Durability {
+        self.durability
+    }
+
+    /// Copies the write-ahead log into the main file and truncates the log to zero bytes.
+    /// Returns `false` when a reader in another connection kept part of the log in use (it is
+    /// then copied by a later checkpoint). [`Store::rewrite`] calls this itself.
+    pub fn checkpoint(&self) -> Result<bool, StoreError> {
+        if self.path.is_none() {
+            return Ok(true);
+        }
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| map("checkpointing the store", e))?;
+        Ok(busy == 0)
+    }
+
+    fn read_head(conn: &Connection) -> Result<u64, StoreError> {
+        let head: i64 = conn
+            .prepare_cached(HEAD)
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(|e| map("reading the head", e))?;
+        to_u64("head", head)
+    }
+}
+
+impl Store for SqliteStore {
+    fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
+        validate_commits(commits)?;
+        if commits.is_empty() {
+            return Self::read_head(&self.conn);
+        }
+        let what = "appending events";
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map(what, e))?;
+        let mut position = Self::read_head(&tx)?;
+        {
+            let mut find = tx.prepare_cached(STREAM).map_err(|e| map(what, e))?;
+            let mut create = tx.prepare_cached(NEW_STREAM).map_err(|e| map(what, e))?;
+            let mut bump = tx.prepare_cached(SET_VERSION).map_err(|e| map(what, e))?;
+            let mut insert = tx.prepare_cached(INSERT).map_err(|e| map(what, e))?;
+            for c in commits {
+                let found: Option<(i64, i64)> = find
+                    .query_row([&c.stream], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+                    .map_err(|e| map(what, e))?;
+                let actual = match found {
+                    Some((_, v)) => to_u64("stream version", v)?,
+                    None => 0,
+                };
+                if actual != c.expected_version {
+                    // Dropping `tx` rolls back whatever earlier commits of this append wrote.
+                    return Err(StoreError::Conflict {
+                        stream: c.stream.clone(),
+                        expected: c.expected_version,
+                        actual,
+                    });
+                }
+                if c.payloads.is_empty() {
+                    continue;
+                }
+                let new_version = to_i64(actual + c.payloads.len() as u64);
+                let id = match found {
+                    Some((id, _)) => {
+                        bump.execute(params![id, new_version])
+                            .map_err(|e| map(what, e))?;
+                        id
+                    }
+                    None => {
+                        create
+                            .execute(params![c.stream, new_version])
+                            .map_err(|e| map(what, e))?;
+                        tx.last_insert_rowid()
+                    }
+                };
+                for (i, payload) in c.payloads.iter().enumerate() {
+                    position += 1;
+                    let seq = to_i64(actual + i as u64 + 1);
+                    insert
+                        .execute(params![to_i64(position), id, seq, payload])
+                        .map_err(|e| map(what, e))?;
+                }
+            }
+        }
+        tx.commit().map_err(|e| map(what, e))?;
+        Ok(position)
+    }
+
+    fn read_all(&self, after: u64, visit: &mut Visit<'_>) -> Result<(), StoreError> {
+        let what = "reading the log";
+        let mut stmt = self
+            .conn
+            .prepare_cached(READ_ALL)
+            .map_err(|e| map(what, e))?;
+        let mut rows = stmt.query([to_i64(after)]).map_err(|e| map(what, e))?;
+        while let Some(row) = rows.next().map_err(|e| map(what, e))? {
+            let event = event_from_row(row, what)?;
+            visit(event)?;
+        }
+        Ok(())
+    }
+
+    fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        let what = "reading a stream";
+        let mut stmt = self
+            .conn
+            .prepare_cached(READ_STREAM)
+            .map_err(|e| map(what, e))?;
+        let mut rows = stmt.query([stream]).map_err(|e| map(what, e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| map(what, e))? {
+            let position: i64 = row.get(0).map_err(|e| map(what, e))?;
+            let seq: i64 = row.get(1).map_err(|e| map(what, e))?;
+            out.push(StoredEvent {
+                position: to_u64("position", position)?,
+                stream: stream.to_string(),
+                seq: to_u64("sequence", seq)?,
+                payload: row.get(2).map_err(|e| map(what, e))?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+        let what = "reading a stream version";
+        let v: Option<i64> = self
+            .conn
+            .prepare_cached(VERSION)
+            .and_then(|mut s| s.query_row([stream], |r| r.get(0)).optional())
+            .map_err(|e| map(what, e))?;
+        to_u64("stream version", v.unwrap_or(0))
+    }
+
+    fn head(&self) -> Result<u64, StoreError> {
+        Self::read_head(&self.conn)
+    }
+
+    /// Overwrites the payload in place. With `secure_delete` on, SQLite zeroes the old bytes in
+    /// the page; the write-ahead log, which may still hold old copies of the page, is then
+    /// checkpointed and truncated so the old payload is not left anywhere in the store's files.
+    fn rewrite(&mut self, stream: &str, seq: u64, payload: &str) -> Result<(), StoreError> {
+        let what = "rewriting an event";
+        let changed = self
+            .conn
+            .prepare_cached(REWRITE)
+            .and_then(|mut s| s.execute(params![stream, to_i64(seq), payload]))
+            .map_err(|e| map(what, e))?;
+        if changed == 0 {
+            return Err(StoreError::Backend(format!(
+                "no event {seq} in stream {stream}; nothing was rewritten"
+            )));
+        }
+        self.checkpoint()?;
+        Ok(())
+    }
+}
+
+fn event_from_row(row: &rusqlite::Row<'_>, what: &str) -> Result<StoredEvent, StoreError> {
+    let position: i64 = row.get(0).map_err(|e| map(what, e))?;
+    let seq: i64 = row.get(2).map_err(|e| map(what, e))?;
+    Ok(StoredEvent {
+        position: to_u64("position", position)?,
+        stream: row.get(1).map_err(|e| map(what, e))?,
+        seq: to_u64("sequence", seq)?,
+        payload: row.get(3).map_err(|e| map(what, e))?,
+    })
+}
