@@ -52,7 +52,9 @@ pub fn run(store: &str, default_store: bool) -> Result<(), String> {
     send(
         &mut book,
         "08:55",
-        json!({"op": "configure", "as": {"role": "admin", "id": "root"}, "key_prefix": "CB"}),
+        json!({"op": "configure", "as": {"role": "admin", "id": "root"}, "key_prefix": "CB",
+            "tracking_secret": "demo-secret: hosts pass 32 random bytes",
+            "policy": {"staff_names": "first_name", "internal_tags": ["vip"]}}),
     )?;
 
     // 09:02 Ada reports from the in-app widget: a description and automatic diagnostics.
@@ -158,11 +160,30 @@ pub fn run(store: &str, default_store: bool) -> Result<(), String> {
         "16:02",
         json!({"op": "comment", "as": ada, "case": a.key, "body": "Sent: 'Q3 sales.report'."}),
     )?;
-    // 16:30 Bo votes on his own case being important ("me too" from a colleague too).
+    // 16:20 The dark-mode fix goes on the public roadmap; Cy says "me too" there.
+    send(
+        &mut book,
+        "16:20",
+        json!({"op": "set_visibility", "as": sam, "case": b.key, "visibility": "public"}),
+    )?;
     send(
         &mut book,
         "16:30",
         json!({"op": "vote", "as": cy, "case": b.key}),
+    )?;
+    // 17:05 A visitor without an account reports from the widget and gets a tracking link.
+    let guest = case(send(
+        &mut book,
+        "17:05",
+        json!({"op": "report", "as": {"role": "anonymous"},
+        "description": "The signup page rejects my company email address.", "email": "dee@example.org"}),
+    )?)?;
+    let token = guest.tracking_token.clone().unwrap_or_default();
+    send(
+        &mut book,
+        "17:20",
+        json!({"op": "comment", "as": sam, "case": guest.key,
+        "body": "Thanks Dee! Addresses with a '+' are refused by mistake; a fix is on its way."}),
     )?;
 
     println!("== The support team's view of the day ==\n");
@@ -192,6 +213,41 @@ pub fn run(store: &str, default_store: bool) -> Result<(), String> {
                 println!("{}", render::case_detail(&own));
             }
         }
+    }
+    println!(
+        "-- Dee (no account, following {} with her tracking link) --",
+        guest.key
+    );
+    let dee = json!({"role": "anonymous", "token": token});
+    println!(
+        "{}",
+        render::case_detail(&case(human::call(
+            &mut book,
+            json!({"op": "get", "as": dee, "case": guest.key})
+        )?)?)
+    );
+    println!("== The public roadmap (anyone may read it) ==\n");
+    if let OpResult::Roadmap { roadmap } = human::call(
+        &mut book,
+        json!({"op": "roadmap", "as": {"role": "anonymous"}}),
+    )? {
+        for (group, entries) in [
+            ("Planned", &roadmap.planned),
+            ("In progress", &roadmap.in_progress),
+            ("Recently fixed", &roadmap.recently_fixed),
+            ("Won't fix", &roadmap.wont_fix),
+        ] {
+            for e in entries {
+                println!(
+                    "  {group:<15} {:<7} {:<40} {} vote(s)  {}",
+                    e.key,
+                    e.subject,
+                    e.votes,
+                    e.outcome.clone().unwrap_or_default()
+                );
+            }
+        }
+        println!();
     }
     let stranger = human::call(&mut book, json!({"op": "get", "as": bo, "case": a.key}));
     println!(

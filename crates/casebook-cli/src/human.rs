@@ -57,6 +57,10 @@ pub fn print(result: &OpResult) {
                 println!("(more: --cursor {n})");
             }
         }
+        OpResult::Roadmap { roadmap } => println!(
+            "{}",
+            serde_json::to_string_pretty(roadmap).unwrap_or_default()
+        ),
         OpResult::Configured { configured } => println!(
             "configured: key prefix {}, states {}",
             configured.key_prefix,

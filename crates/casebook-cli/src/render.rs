@@ -57,12 +57,23 @@ pub fn case_detail(c: &CaseView) -> String {
             .or(r.user.clone())
             .or(r.email.clone())
             .unwrap_or_else(|| "anonymous".into());
+        let priority = c
+            .priority
+            .map(|p| format!("   priority: {}", p.as_str()))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "    reporter: {who}   channel: {}   priority: {}",
-            c.channel.as_str(),
-            c.priority.as_str()
+            "    reporter: {who}   channel: {}{priority}",
+            c.channel.as_str()
         );
+    }
+    if let Some(d) = &c.duplicate_of {
+        let o = d
+            .outcome
+            .as_ref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "    the original {} is: {}{o}", d.key, d.status_label);
     }
     if let Some(a) = &c.assignee {
         let _ = writeln!(out, "    assignee: {a}");

@@ -30,11 +30,14 @@ pub mod fold;
 pub mod ids;
 pub mod limits;
 pub mod outcome;
+pub mod policy;
 pub mod protocol;
 pub mod query;
 mod reads;
+pub mod roadmap;
 pub mod store;
 pub mod table;
+pub mod token;
 pub mod view;
 pub mod workflow;
 
