@@ -241,7 +241,7 @@ proptest! {
             fresh.upsert(&doc(*key, s, b)).unwrap();
         }
         prop_assert_eq!(inc.len(), fresh.len());
-        let filter = |key: &u64| key % modulus == 0;
+        let filter = |key: &u64| key.is_multiple_of(modulus);
         let query = inc.query(&[("subject", &q), ("body", &q)]).unwrap();
         let a = inc.search_query(&query, k, filter);
         let b = fresh.search_query(&query, k, filter);

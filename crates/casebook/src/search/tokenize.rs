@@ -297,7 +297,7 @@ impl Tokenizer {
         if self.config.stop_words && STOP_WORDS.binary_search(&lower.as_str()).is_ok() {
             return;
         }
-        if self.config.extra_stop_words.iter().any(|w| *w == lower) {
+        if self.config.extra_stop_words.contains(&lower) {
             return;
         }
         if self.config.stem && lower.chars().all(|c| c.is_ascii_alphabetic()) {
