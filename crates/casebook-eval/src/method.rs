@@ -51,7 +51,7 @@ impl Default for CasebookParams {
             summary_query_weight: 2.0,
             description_query_weight: 1.0,
             k1: 1.2,
-            recency: 0.0,
+            recency: 1.0,
             recency_days: 30.0,
         }
     }
