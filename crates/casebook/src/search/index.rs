@@ -48,6 +48,8 @@ pub struct SearchIndex<K> {
     pub(super) config: IndexConfig,
     pub(super) tokenizer: Tokenizer,
     pub(super) term_ids: HashMap<String, u32>,
+    /// Surface word -> id of its stem, so each distinct word is stemmed once.
+    stems: HashMap<String, u32>,
     pub(super) terms: Vec<TermEntry>,
     /// Slot per internal doc id; `None` once removed (until compaction).
     pub(super) docs: Vec<Option<DocSlot<K>>>,
@@ -66,6 +68,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             tokenizer: Tokenizer::new(config.tokenizer.clone()),
             config,
             term_ids: HashMap::new(),
+            stems: HashMap::new(),
             terms: Vec::new(),
             docs: Vec::new(),
             lens: Vec::new(),
@@ -133,28 +136,44 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             }
         }
         let doc_id = self.docs.len() as u32;
-        // (term id, field) -> tf, gathered then sorted so postings are appended in order.
-        let mut counts: HashMap<(u32, usize), u32> = HashMap::new();
+        // (term id, field) of every token, sorted and counted so postings are appended in order.
+        let mut occurrences: Vec<(u32, u32)> = Vec::new();
         let mut lens = vec![0u32; nfields];
         for ((_, text), &field) in doc.fields.iter().zip(&field_of) {
             let tokenizer = &self.tokenizer;
             let term_ids = &mut self.term_ids;
             let terms = &mut self.terms;
             let len = &mut lens[field];
-            tokenizer.tokenize_into(text, &mut |term| {
-                let next = terms.len() as u32;
-                let id = *term_ids.entry(term).or_insert(next);
-                if id == next {
+            let stems = &mut self.stems;
+            let mut intern = |term: &str| match term_ids.get(term) {
+                Some(&id) => id,
+                None => {
+                    let id = terms.len() as u32;
+                    term_ids.insert(term.to_string(), id);
                     terms.push(TermEntry::default());
+                    id
                 }
-                *counts.entry((id, field)).or_insert(0) += 1;
+            };
+            tokenizer.tokenize_raw(text, &mut |term, stem| {
+                let id = if !stem {
+                    intern(term)
+                } else if let Some(&id) = stems.get(term) {
+                    id
+                } else {
+                    // Stemming is the costliest step of indexing: do it once per surface word.
+                    let id = intern(&tokenizer.stem(term));
+                    stems.insert(term.to_string(), id);
+                    id
+                };
+                occurrences.push((id, field as u32));
                 *len = len.saturating_add(1);
             });
         }
-        let mut pairs: Vec<((u32, usize), u32)> = counts.into_iter().collect();
-        pairs.sort_unstable_by_key(|&(k, _)| k);
+        occurrences.sort_unstable();
         let mut distinct: Vec<u32> = Vec::new();
-        for ((term, field), tf) in pairs {
+        for run in occurrences.chunk_by(|a, b| a == b) {
+            let (term, field) = run[0];
+            let tf = run.len() as u32;
             let entry = &mut self.terms[term as usize];
             if distinct.last() != Some(&term) {
                 distinct.push(term);
@@ -162,7 +181,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             }
             entry.postings.push(Posting {
                 doc: doc_id,
-                field_tf: ((field as u32) << TF_BITS) | tf.min(TF_MASK),
+                field_tf: (field << TF_BITS) | tf.min(TF_MASK),
             });
         }
         for (sum, &l) in self.len_sums.iter_mut().zip(&lens) {

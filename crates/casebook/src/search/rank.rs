@@ -46,7 +46,11 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             let field = self.field_index(name)?;
             let qw = self.config.fields[field].query_weight;
             self.tokenizer.tokenize_into(text, &mut |t| {
-                *weights.entry(t).or_insert(0.0) += qw;
+                if let Some(w) = weights.get_mut(t) {
+                    *w += qw;
+                } else {
+                    weights.insert(t.to_string(), qw);
+                }
             });
         }
         let k3 = self.config.k3;

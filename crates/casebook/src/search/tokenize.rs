@@ -6,6 +6,8 @@
 //! version numbers (`3.3.1`) — are kept whole (lowercased, unstemmed) *and* split into their
 //! parts, so a query can match either the exact identifier or its words.
 
+use std::borrow::Cow;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Longest whole code-ish token kept; longer runs (hashes, encoded blobs) are only split.
@@ -220,12 +222,30 @@ impl Tokenizer {
     /// All terms of `text`, in order (duplicates kept).
     pub fn tokenize(&self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        self.tokenize_into(text, &mut |t| out.push(t));
+        self.tokenize_into(text, &mut |t| out.push(t.to_string()));
         out
     }
 
     /// Calls `emit` for each term of `text`, in order.
-    pub fn tokenize_into(&self, text: &str, emit: &mut dyn FnMut(String)) {
+    pub fn tokenize_into(&self, text: &str, emit: &mut dyn FnMut(&str)) {
+        self.tokenize_raw(text, &mut |t, stem| {
+            if stem {
+                emit(&self.stem(t));
+            } else {
+                emit(t);
+            }
+        });
+    }
+
+    /// Stems a lowercase English word.
+    pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        self.stemmer.stem(word)
+    }
+
+    /// Like [`tokenize_into`](Self::tokenize_into) but leaves stemming to the caller: `emit`
+    /// receives each term and whether it still has to go through [`stem`](Self::stem). Lets
+    /// an index cache stems per surface word.
+    pub fn tokenize_raw(&self, text: &str, emit: &mut dyn FnMut(&str, bool)) {
         if self.config.code_tokens {
             for raw in text.split(|c: char| !(c.is_alphanumeric() || is_joiner(c))) {
                 let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());
@@ -243,7 +263,7 @@ impl Tokenizer {
     }
 
     /// A run of letters/digits joined by code punctuation.
-    fn code_token(&self, raw: &str, emit: &mut dyn FnMut(String)) {
+    fn code_token(&self, raw: &str, emit: &mut dyn FnMut(&str, bool)) {
         let has_joiner = raw.chars().any(is_joiner);
         let has_digit = raw.chars().any(|c| c.is_ascii_digit());
         let camel = has_camel_case(raw);
@@ -257,7 +277,7 @@ impl Tokenizer {
             return;
         }
         if has_joiner && raw.len() <= MAX_WHOLE_LEN {
-            emit(raw.to_lowercase());
+            emit(&lower(raw), false);
         }
         for part in raw.split(is_joiner).filter(|p| !p.is_empty()) {
             if part.chars().any(|c| c.is_ascii_digit()) {
@@ -267,7 +287,7 @@ impl Tokenizer {
             if has_camel_case(part) {
                 // The identifier itself, then its words.
                 if part.len() <= MAX_PART_LEN {
-                    emit(part.to_lowercase());
+                    emit(&lower(part), false);
                 }
                 for sub in split_camel(part) {
                     self.word(sub, emit);
@@ -279,32 +299,38 @@ impl Tokenizer {
     }
 
     /// A token with digits: kept lowercased when it carries information (two or more chars).
-    fn number_or_mixed(&self, raw: &str, emit: &mut dyn FnMut(String)) {
+    fn number_or_mixed(&self, raw: &str, emit: &mut dyn FnMut(&str, bool)) {
         if raw.chars().count() >= 2 && raw.len() <= MAX_PART_LEN {
-            emit(raw.to_lowercase());
+            emit(&lower(raw), false);
         }
     }
 
     /// A prose word: lowercased, stop-word filtered, stemmed.
-    fn word(&self, word: &str, emit: &mut dyn FnMut(String)) {
+    fn word(&self, word: &str, emit: &mut dyn FnMut(&str, bool)) {
         if word.len() > MAX_PART_LEN {
             return;
         }
-        let lower = word.to_lowercase();
+        let lower = lower(word);
         if lower.len() < 2 && lower.is_ascii() {
             return;
         }
-        if self.config.stop_words && STOP_WORDS.binary_search(&lower.as_str()).is_ok() {
+        if self.config.stop_words && STOP_WORDS.binary_search(&&*lower).is_ok() {
             return;
         }
-        if self.config.extra_stop_words.contains(&lower) {
+        if self.config.extra_stop_words.iter().any(|w| *w == *lower) {
             return;
         }
-        if self.config.stem && lower.chars().all(|c| c.is_ascii_alphabetic()) {
-            emit(self.stemmer.stem(&lower).into_owned());
-        } else {
-            emit(lower);
-        }
+        let stem = self.config.stem && lower.bytes().all(|c| c.is_ascii_alphabetic());
+        emit(&lower, stem);
+    }
+}
+
+/// Lowercases without allocating when the text is already lowercase ASCII.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
     }
 }
 
