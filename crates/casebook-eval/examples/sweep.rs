@@ -13,7 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bugs = read_bugs_file(Path::new(bugs))?;
     let pairs = read_pairs_file(Path::new(pairs))?;
     let base = CasebookParams::default();
-    let e = evaluate(&bugs, &pairs, &Config::plain_bm25());
+    let e = evaluate(&bugs, &pairs, &Config::plain_bm25())?;
     println!("plain {}", serde_json::to_string(&e)?);
     // One factor at a time around the defaults.
     let mut settings: Vec<(String, CasebookParams)> = vec![("default".into(), base.clone())];
@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             method: Method::Casebook(p),
             window_days: 365,
         };
-        let e = evaluate(&bugs, &pairs, &cfg);
+        let e = evaluate(&bugs, &pairs, &cfg)?;
         println!("{name} {}", serde_json::to_string(&e)?);
     }
     Ok(())

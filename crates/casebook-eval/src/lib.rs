@@ -48,6 +48,9 @@ pub enum EvalError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The ranker's parameters are out of range.
+    #[error("invalid ranker parameters: {0}")]
+    InvalidParameters(#[from] casebook::search::SearchError),
     /// A file could not be opened or read.
     #[error("cannot read {path}: {reason}")]
     Io {
@@ -65,6 +68,7 @@ impl EvalError {
             Self::MissingColumn { .. } => "missing_column",
             Self::Csv { .. } => "bad_csv",
             Self::BadRow { .. } => "bad_row",
+            Self::InvalidParameters(_) => "invalid_parameters",
             Self::Io { .. } => "io",
         }
     }

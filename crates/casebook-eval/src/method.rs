@@ -2,6 +2,8 @@
 
 use casebook::search::{Document, FieldSpec, IndexConfig, SearchIndex, TokenizerConfig};
 
+use crate::EvalError;
+
 use crate::BugReport;
 
 /// Which ranker to evaluate.
@@ -66,7 +68,7 @@ pub(crate) struct Ranker {
 }
 
 impl Ranker {
-    pub(crate) fn new(method: &Method) -> Self {
+    pub(crate) fn new(method: &Method) -> Result<Self, EvalError> {
         let config = match method {
             Method::PlainBm25 => {
                 let mut c = IndexConfig::new(vec![FieldSpec::new("text", 1.0)]);
@@ -89,16 +91,10 @@ impl Ranker {
                 c
             }
         };
-        // The configurations above are valid by construction; fall back to the plain
-        // single-field index should a caller pass out-of-range parameters.
-        let index = SearchIndex::new(config).unwrap_or_else(|_| {
-            SearchIndex::new(IndexConfig::new(vec![FieldSpec::new("text", 1.0)]))
-                .unwrap_or_else(|_| unreachable!("a one-field default config is valid"))
-        });
-        Self {
-            index,
+        Ok(Self {
+            index: SearchIndex::new(config)?,
             method: method.clone(),
-        }
+        })
     }
 
     fn fields(&self, bug: &BugReport) -> Vec<(&'static str, String)> {
@@ -112,13 +108,12 @@ impl Ranker {
         }
     }
 
-    pub(crate) fn add(&mut self, bugs: &[BugReport], i: usize) {
+    pub(crate) fn add(&mut self, bugs: &[BugReport], i: usize) -> Result<(), EvalError> {
         let mut doc = Document::new(i as u64);
         for (name, text) in self.fields(&bugs[i]) {
             doc = doc.field(name, text);
         }
-        // Field names come from the schema built in `new`, so this cannot fail.
-        let _ = self.index.upsert(&doc);
+        Ok(self.index.upsert(&doc)?)
     }
 
     /// Candidate indices, best first, among those `visible` accepts.
@@ -127,12 +122,10 @@ impl Ranker {
         bugs: &[BugReport],
         q: usize,
         visible: &dyn Fn(usize) -> bool,
-    ) -> Vec<usize> {
+    ) -> Result<Vec<usize>, EvalError> {
         let fields = self.fields(&bugs[q]);
         let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        let Ok(query) = self.index.query(&borrowed) else {
-            return Vec::new();
-        };
+        let query = self.index.query(&borrowed)?;
         let mut hits = self
             .index
             .search_query(&query, self.index.len().max(1), |&c| visible(c as usize));
@@ -146,6 +139,6 @@ impl Ranker {
             }
             hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         }
-        hits.into_iter().map(|(c, _)| c as usize).collect()
+        Ok(hits.into_iter().map(|(c, _)| c as usize).collect())
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::Duration;
 use serde::Serialize;
 
-use crate::BugReport;
 use crate::method::{Method, Ranker};
+use crate::{BugReport, EvalError};
 
 /// How to run an evaluation.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,21 +64,29 @@ pub struct Comparison {
 }
 
 /// Runs `cfg.method` and the plain BM25 baseline on the same data.
-pub fn compare(bugs: &[BugReport], pairs: &[(String, String)], cfg: &Config) -> Comparison {
+pub fn compare(
+    bugs: &[BugReport],
+    pairs: &[(String, String)],
+    cfg: &Config,
+) -> Result<Comparison, EvalError> {
     let base = Config {
         method: Method::PlainBm25,
         ..cfg.clone()
     };
-    Comparison {
-        plain_bm25: evaluate(bugs, pairs, &base),
-        casebook: evaluate(bugs, pairs, cfg),
-    }
+    Ok(Comparison {
+        plain_bm25: evaluate(bugs, pairs, &base)?,
+        casebook: evaluate(bugs, pairs, cfg)?,
+    })
 }
 
 /// Runs the protocol. Pair ids absent from `bugs` are ignored; a repeated bug id keeps its first
 /// row. Reports are indexed in creation order, each query being ranked against the reports
 /// indexed before it, so collection statistics never include the future.
-pub fn evaluate(bugs: &[BugReport], pairs: &[(String, String)], cfg: &Config) -> Evaluation {
+pub fn evaluate(
+    bugs: &[BugReport],
+    pairs: &[(String, String)],
+    cfg: &Config,
+) -> Result<Evaluation, EvalError> {
     let mut pos: HashMap<&str, usize> = HashMap::new();
     for (i, b) in bugs.iter().enumerate() {
         pos.entry(b.id.as_str()).or_insert(i);
@@ -110,7 +118,7 @@ pub fn evaluate(bugs: &[BugReport], pairs: &[(String, String)], cfg: &Config) ->
 
     let mut order: Vec<usize> = (0..bugs.len()).collect();
     order.sort_by_key(|&i| (bugs[i].created, i));
-    let mut ranker = Ranker::new(&cfg.method);
+    let mut ranker = Ranker::new(&cfg.method)?;
     let window = Duration::days(cfg.window_days);
     let mut ranks: Vec<Option<usize>> = Vec::new();
     for &q in &order {
@@ -118,7 +126,7 @@ pub fn evaluate(bugs: &[BugReport], pairs: &[(String, String)], cfg: &Config) ->
             let created = bugs[q].created;
             let visible =
                 |c: usize| bugs[c].created < created && bugs[c].created >= created - window;
-            let ranked = ranker.rank(bugs, q, &visible);
+            let ranked = ranker.rank(bugs, q, &visible)?;
             ranks.push(
                 ranked
                     .iter()
@@ -126,9 +134,9 @@ pub fn evaluate(bugs: &[BugReport], pairs: &[(String, String)], cfg: &Config) ->
                     .map(|r| r + 1),
             );
         }
-        ranker.add(bugs, q);
+        ranker.add(bugs, q)?;
     }
-    summarise(&ranks)
+    Ok(summarise(&ranks))
 }
 
 fn summarise(ranks: &[Option<usize>]) -> Evaluation {
@@ -219,7 +227,7 @@ mod tests {
         // Group {1,2,3} via a chain and a list; group {4,5}: 5 is out of 4's window.
         let pairs = vec![p("2", "1"), p("3", "2"), p("5", "4"), p("99", "6")];
         for cfg in [Config::default(), Config::plain_bm25()] {
-            let e = evaluate(&bugs, &pairs, &cfg);
+            let e = evaluate(&bugs, &pairs, &cfg).unwrap();
             assert_eq!(e.queries, 3);
             // Queries 2 and 3 find their group at rank 1; 5 has no candidate in its window.
             assert!((e.rr_at_1 - 2.0 / 3.0).abs() < 1e-9, "{e:?}");
@@ -232,9 +240,24 @@ mod tests {
     }
 
     #[test]
+    fn invalid_parameters_are_a_typed_error() {
+        let bugs = vec![bug("1", "01/Jan/20 10:00", "x y")];
+        let cfg = Config {
+            method: Method::Casebook(crate::CasebookParams {
+                summary_b: 3.0,
+                ..Default::default()
+            }),
+            window_days: 365,
+        };
+        let err = evaluate(&bugs, &[], &cfg).unwrap_err();
+        assert_eq!(err.code(), "invalid_parameters");
+        assert!(err.to_string().contains("b must be within"), "{err}");
+    }
+
+    #[test]
     fn no_pairs_means_no_queries() {
         let bugs = vec![bug("1", "01/Jan/20 10:00", "x y")];
-        let e = evaluate(&bugs, &[], &Config::default());
+        let e = evaluate(&bugs, &[], &Config::default()).unwrap();
         assert_eq!(e.queries, 0);
         assert_eq!(e.mrr, 0.0);
     }

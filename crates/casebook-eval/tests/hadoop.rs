@@ -16,7 +16,7 @@ fn casebook_beats_plain_bm25_on_hadoop_duplicates() {
     let bugs = read_bugs_file(&data("hadoop_bugs.csv")).unwrap();
     let pairs = read_pairs_file(&data("hadoop_bugs-combined.csv")).unwrap();
     assert_eq!(bugs.len(), 2503);
-    let c = compare(&bugs, &pairs, &Config::default());
+    let c = compare(&bugs, &pairs, &Config::default()).unwrap();
     println!("{}", serde_json::to_string_pretty(&c).unwrap());
     let (base, ours) = (c.plain_bm25, c.casebook);
     assert_eq!(base.queries, 66);
