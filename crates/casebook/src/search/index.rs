@@ -1,6 +1,8 @@
 //! Index storage: interned terms, postings and per-document field lengths.
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use std::hash::Hash;
 
 use super::{Document, IndexConfig, SearchError, Tokenizer};
@@ -8,6 +10,8 @@ use super::{Document, IndexConfig, SearchError, Tokenizer};
 /// Bits of a posting's `field_tf` that hold the term frequency; the field index is above them.
 pub(super) const TF_BITS: u32 = 24;
 pub(super) const TF_MASK: u32 = (1 << TF_BITS) - 1;
+/// Hash maps of the index: a fast, per-process-seeded hasher (indexing hashes every token).
+pub(super) type Map<K, V> = HashMap<K, V, RandomState>;
 /// Document ids are `u32`; ids of removed documents are reclaimed by compaction.
 const MAX_DOCS: u64 = u32::MAX as u64 - 1;
 
@@ -47,15 +51,15 @@ pub(super) struct DocSlot<K> {
 pub struct SearchIndex<K> {
     pub(super) config: IndexConfig,
     pub(super) tokenizer: Tokenizer,
-    pub(super) term_ids: HashMap<String, u32>,
+    pub(super) term_ids: Map<String, u32>,
     /// Surface word -> id of its stem, so each distinct word is stemmed once.
-    stems: HashMap<String, u32>,
+    stems: Map<String, u32>,
     pub(super) terms: Vec<TermEntry>,
     /// Slot per internal doc id; `None` once removed (until compaction).
     pub(super) docs: Vec<Option<DocSlot<K>>>,
     /// Field lengths, `docs.len() * fields` entries.
     pub(super) lens: Vec<u32>,
-    keys: HashMap<K, u32>,
+    keys: Map<K, u32>,
     pub(super) len_sums: Vec<u64>,
 }
 
@@ -67,12 +71,12 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         Ok(Self {
             tokenizer: Tokenizer::new(config.tokenizer.clone()),
             config,
-            term_ids: HashMap::new(),
-            stems: HashMap::new(),
+            term_ids: Map::default(),
+            stems: Map::default(),
             terms: Vec::new(),
             docs: Vec::new(),
             lens: Vec::new(),
-            keys: HashMap::new(),
+            keys: Map::default(),
             len_sums: vec![0; nfields],
         })
     }
