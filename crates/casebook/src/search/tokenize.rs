@@ -264,9 +264,15 @@ impl Tokenizer {
 
     /// A run of letters/digits joined by code punctuation.
     fn code_token(&self, raw: &str, emit: &mut dyn FnMut(&str, bool)) {
-        let has_joiner = raw.chars().any(is_joiner);
-        let has_digit = raw.chars().any(|c| c.is_ascii_digit());
-        let camel = has_camel_case(raw);
+        // One pass to classify the token.
+        let (mut has_joiner, mut has_digit, mut camel, mut prev_lower) =
+            (false, false, false, false);
+        for c in raw.chars() {
+            has_joiner |= is_joiner(c);
+            has_digit |= c.is_ascii_digit();
+            camel |= prev_lower && c.is_uppercase();
+            prev_lower = c.is_lowercase();
+        }
         if !has_joiner && !camel {
             // A plain word or number.
             if has_digit {
