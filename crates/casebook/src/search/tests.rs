@@ -252,3 +252,51 @@ proptest! {
         prop_assert!(a.iter().all(|(key, _)| filter(key)));
     }
 }
+
+#[test]
+fn pruned_search_matches_exhaustive_on_a_larger_corpus() {
+    // Zipf-like vocabulary so some terms have long lists and pruning actually engages.
+    let vocab: Vec<String> = (0..400).map(|i| format!("w{i}x")).collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    let mut zipf = |next: &mut dyn FnMut(usize) -> usize| {
+        let r = next(1000) + 1;
+        &vocab[(400 * r * r / 1_000_000).min(399)]
+    };
+    let mut ix = SearchIndex::new(config()).unwrap();
+    for key in 0..3000u64 {
+        let subject: Vec<&str> = (0..4).map(|_| zipf(&mut next).as_str()).collect();
+        let body: Vec<&str> = (0..30).map(|_| zipf(&mut next).as_str()).collect();
+        ix.upsert(&doc(key, &subject.join(" "), &body.join(" ")))
+            .unwrap();
+    }
+    for key in (0..3000u64).step_by(7) {
+        ix.remove(&key);
+    }
+    let mut compared = 0;
+    for round in 0..60 {
+        let words: Vec<&str> = (0..(3 + round % 20))
+            .map(|_| zipf(&mut next).as_str())
+            .collect();
+        let q = words.join(" ");
+        let query = ix.query(&[("subject", &q), ("body", &q)]).unwrap();
+        let modulus = 1 + (round as u64 % 3);
+        let filter = |key: &u64| key % modulus == 0 || key % 5 == 1;
+        for k in [1, 10, 50] {
+            let a = ix.search_query(&query, k, filter);
+            let b = ix.search_exhaustive(&query, k, filter);
+            assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(&b) {
+                assert!((x.1 - y.1).abs() <= 1e-4 * y.1.max(1.0), "{a:?} vs {b:?}");
+            }
+            assert!(a.iter().all(|(key, _)| filter(key) && key % 7 != 0));
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 180);
+}
