@@ -264,7 +264,7 @@ fn pruned_search_matches_exhaustive_on_a_larger_corpus() {
             .wrapping_add(1442695040888963407);
         ((state >> 33) as usize) % n
     };
-    let mut zipf = |next: &mut dyn FnMut(usize) -> usize| {
+    let zipf = |next: &mut dyn FnMut(usize) -> usize| {
         let r = next(1000) + 1;
         &vocab[(400 * r * r / 1_000_000).min(399)]
     };
@@ -286,7 +286,7 @@ fn pruned_search_matches_exhaustive_on_a_larger_corpus() {
         let q = words.join(" ");
         let query = ix.query(&[("subject", &q), ("body", &q)]).unwrap();
         let modulus = 1 + (round as u64 % 3);
-        let filter = |key: &u64| key % modulus == 0 || key % 5 == 1;
+        let filter = |key: &u64| key.is_multiple_of(modulus) || key % 5 == 1;
         for k in [1, 10, 50] {
             let a = ix.search_query(&query, k, filter);
             let b = ix.search_exhaustive(&query, k, filter);
