@@ -60,7 +60,7 @@ impl Default for CasebookParams {
 }
 
 /// Markup keywords of tracker text that carry no meaning.
-const MARKUP: &[&str] = &["code", "noformat", "quot", "nbsp", "panel", "color", "java"];
+const MARKUP: &[&str] = &["code", "noformat", "quot", "nbsp", "panel", "color"];
 
 pub(crate) struct Ranker {
     index: SearchIndex<u64>,
