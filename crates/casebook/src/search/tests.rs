@@ -22,6 +22,13 @@ fn keys(hits: &[(u64, f32)]) -> Vec<u64> {
 }
 
 #[test]
+fn index_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<SearchIndex<u64>>();
+    shareable::<Query>();
+}
+
+#[test]
 fn finds_and_ranks_by_field_weight() {
     let mut ix = SearchIndex::new(config()).unwrap();
     ix.upsert(&doc(1, "disk full on datanode", "")).unwrap();
