@@ -35,6 +35,7 @@ pub mod protocol;
 pub mod query;
 mod reads;
 pub mod roadmap;
+pub mod search;
 pub mod store;
 pub mod table;
 pub mod token;
