@@ -62,3 +62,8 @@ impl CalendarSet {
         serde_json::from_str(text).map_err(|e| CalendarError::InvalidJson(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
