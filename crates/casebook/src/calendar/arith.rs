@@ -11,6 +11,8 @@ use super::spans::local_date;
 use super::{Calendar, CalendarError};
 
 const STEP: TimeDelta = TimeDelta::days(1);
+/// Later windows of a long walk are wider: each window also builds the day before and after.
+const LONG_STEP: TimeDelta = TimeDelta::days(4);
 const WEEK: TimeDelta = TimeDelta::days(7);
 /// How long a walk may go without finding any opening.
 const HORIZON: TimeDelta = TimeDelta::days(3660);
@@ -126,7 +128,8 @@ impl Calendar {
                 progress = c;
                 continue;
             }
-            let end = checked_add(c, STEP)?;
+            let step = if c == at { STEP } else { LONG_STEP };
+            let end = checked_add(c, step)?;
             for (s, e) in self.spans_in(c, end) {
                 let len = e - s;
                 if left <= len {
@@ -170,7 +173,8 @@ impl Calendar {
                 progress = c;
                 continue;
             }
-            let start = checked_sub(c, STEP)?;
+            let step = if c == at { STEP } else { LONG_STEP };
+            let start = checked_sub(c, step)?;
             for (s, e) in self.spans_in(start, c).into_iter().rev() {
                 let len = e - s;
                 if left <= len {
@@ -204,7 +208,7 @@ impl Calendar {
                 c = week_end;
                 continue;
             }
-            let end = c.checked_add_signed(STEP).map_or(to, |e| e.min(to));
+            let end = c.checked_add_signed(LONG_STEP).map_or(to, |e| e.min(to));
             for (s, e) in self.spans_in(c, end) {
                 total += e - s;
             }

@@ -1,7 +1,5 @@
 //! Folding signals into clock states.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{
@@ -17,47 +15,59 @@ struct Timelines<'a> {
     calendars: &'a CalendarSet,
     from: Instant,
     to: Instant,
-    built: HashMap<&'a str, Timeline<'a>>,
+    /// The instants of the signals (ascending) and `now` last; spans refer to them by index.
+    instants: Vec<Instant>,
+    /// Few calendars per case: a short list beats hashing. With each timeline, the business
+    /// time from the creation to every instant.
+    built: Vec<(&'a str, Timeline<'a>, Vec<TimeDelta>)>,
 }
 
 impl<'a> Timelines<'a> {
-    fn get(&mut self, name: &'a str) -> Option<&Timeline<'a>> {
-        if !self.built.contains_key(name) {
-            let cal = self.calendars.get(name)?;
-            self.built.insert(name, cal.timeline(self.from, self.to));
-        }
-        self.built.get(name)
+    fn get(&mut self, name: &'a str) -> Option<(&Timeline<'a>, &[TimeDelta], &[Instant])> {
+        let idx = match self.built.iter().position(|(n, _, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                let cal = self.calendars.get(name)?;
+                let tl = cal.timeline(self.from, self.to);
+                let totals = tl.running_totals(&self.instants);
+                self.built.push((name, tl, totals));
+                self.built.len() - 1
+            }
+        };
+        self.built
+            .get(idx)
+            .map(|(_, t, totals)| (t, totals.as_slice(), self.instants.as_slice()))
     }
 }
 
-/// A cycle of one clock: the stretches during which it counted.
+/// A cycle of one clock: the stretches during which it counted, as indices into the instants.
 #[derive(Clone, Debug, Default)]
 struct Cycle {
-    start: Option<Instant>,
-    spans: Vec<(Instant, Instant)>,
-    running_since: Option<Instant>,
+    start: Option<usize>,
+    spans: Vec<(usize, usize)>,
+    running_since: Option<usize>,
 }
 
 /// The verdict on a cycle.
 #[derive(Clone, Debug)]
-struct Judged {
+struct Judged<'a> {
     target: TimeDelta,
-    calendar: String,
+    calendar: &'a str,
     elapsed: TimeDelta,
     /// When the elapsed time reached the target, if it did.
     reached_at: Option<Instant>,
 }
 
-impl Judged {
+impl Judged<'_> {
     fn breached(&self) -> bool {
         self.elapsed > self.target
     }
 }
 
 #[derive(Default)]
-struct Track {
+struct Track<'a> {
     open: Option<Cycle>,
-    last: Option<(Cycle, Option<Judged>)>,
+    last: Option<(Cycle, Option<Judged<'a>>)>,
     completed: u32,
     breached: u32,
 }
@@ -77,8 +87,8 @@ struct Fold<'a> {
     pause: Option<PauseReason>,
     solved: bool,
     first_reply_done: bool,
-    unanswered_since: Option<Instant>,
-    tracks: [Track; 4],
+    unanswered_since: Option<usize>,
+    tracks: [Track<'a>; 4],
 }
 
 impl<'a> Fold<'a> {
@@ -88,7 +98,7 @@ impl<'a> Fold<'a> {
 
     /// Opens a cycle counting from `start` (which may be before the signal that opens it, e.g.
     /// an unanswered message from before a reopening).
-    fn open(&mut self, kind: ClockKind, start: Instant) {
+    fn open(&mut self, kind: ClockKind, start: usize) {
         let running = !self.paused(kind);
         let t = &mut self.tracks[kind as usize];
         if t.open.is_none() {
@@ -101,30 +111,30 @@ impl<'a> Fold<'a> {
     }
 
     /// Judges a cycle ending at `end` under the rule for the current priority and tier.
-    fn judge(&mut self, kind: ClockKind, cycle: &Cycle, end: Instant) -> Option<Judged> {
+    fn judge(&mut self, kind: ClockKind, cycle: &Cycle, end: usize) -> Option<Judged<'a>> {
         let policy: &'a SlaPolicy = self.policy;
         let rule = policy.rule_for(self.priority, &self.tier)?;
         let target = rule.targets.get(kind)?;
-        let timeline = self.timelines.get(&rule.calendar)?;
+        let (timeline, totals, instants) = self.timelines.get(&rule.calendar)?;
         let mut elapsed = TimeDelta::zero();
         let mut reached_at = None;
         let running = cycle.running_since.map(|s| (s, end));
         for (s, e) in cycle.spans.iter().copied().chain(running) {
-            let len = timeline.between(s, e);
+            let len = totals[e] - totals[s];
             if reached_at.is_none() && elapsed + len >= target && len > TimeDelta::zero() {
-                reached_at = timeline.add(s, target - elapsed).ok();
+                reached_at = timeline.add(instants[s], target - elapsed).ok();
             }
             elapsed += len;
         }
         Some(Judged {
             target,
-            calendar: rule.calendar.clone(),
+            calendar: &rule.calendar,
             elapsed,
             reached_at,
         })
     }
 
-    fn close(&mut self, kind: ClockKind, at: Instant) {
+    fn close(&mut self, kind: ClockKind, at: usize) {
         let Some(mut cycle) = self.tracks[kind as usize].open.take() else {
             return;
         };
@@ -140,7 +150,7 @@ impl<'a> Fold<'a> {
         t.last = Some((cycle, judged));
     }
 
-    fn set_pause(&mut self, pause: Option<PauseReason>, at: Instant) {
+    fn set_pause(&mut self, pause: Option<PauseReason>, at: usize) {
         // Bank the running stretches of clocks the new state pauses, restart the others.
         let old = self.pause;
         self.pause = pause;
@@ -160,8 +170,7 @@ impl<'a> Fold<'a> {
         }
     }
 
-    fn apply(&mut self, s: &Signal) {
-        let at = s.at;
+    fn apply(&mut self, s: &Signal, at: usize) {
         match &s.kind {
             SignalKind::CaseCreated { .. } => {} // only the first one counts; handled by caller
             SignalKind::CustomerMessage => {
@@ -219,7 +228,7 @@ impl<'a> Fold<'a> {
         }
     }
 
-    fn report(&mut self, kind: ClockKind, now: Instant) -> Option<ClockState> {
+    fn report(&mut self, kind: ClockKind, now: usize) -> Option<ClockState> {
         let policy: &'a SlaPolicy = self.policy;
         let rule = policy.rule_for(self.priority, &self.tier)?;
         let target = rule.targets.get(kind)?;
@@ -243,7 +252,7 @@ impl<'a> Fold<'a> {
         if let Some(cycle) = track.open.clone() {
             let j = self.judge(kind, &cycle, now)?;
             state.cycle_open = true;
-            state.started_at = cycle.start;
+            state.started_at = cycle.start.map(|i| self.timelines.instants[i]);
             state.elapsed = j.elapsed;
             state.remaining = j.target - j.elapsed;
             let running = cycle.running_since.is_some();
@@ -258,8 +267,8 @@ impl<'a> Fold<'a> {
             state.due_at = if j.reached_at.is_some() {
                 j.reached_at
             } else if running {
-                let timeline = self.timelines.get(&rule.calendar)?;
-                timeline.add(now, state.remaining).ok()
+                let (timeline, _, instants) = self.timelines.get(&rule.calendar)?;
+                timeline.add(instants[now], state.remaining).ok()
             } else {
                 None
             };
@@ -268,9 +277,9 @@ impl<'a> Fold<'a> {
                 Some(j) => j,
                 None => self.judge(kind, &cycle, now)?,
             };
-            state.started_at = cycle.start;
+            state.started_at = cycle.start.map(|i| self.timelines.instants[i]);
             state.target = j.target;
-            state.calendar = j.calendar.clone();
+            state.calendar = j.calendar.to_string();
             state.elapsed = j.elapsed;
             state.remaining = j.target - j.elapsed;
             state.state = if j.breached() {
@@ -298,7 +307,9 @@ pub fn compute_clocks(
 ) -> Result<Vec<ClockState>, SlaError> {
     policy.check_calendars(calendars)?;
     let mut sorted: Vec<&Signal> = signals.iter().filter(|s| s.at <= now).collect();
-    sorted.sort_by_key(|s| s.at);
+    if !sorted.is_sorted_by_key(|s| s.at) {
+        sorted.sort_by_key(|s| s.at);
+    }
     let Some(created_idx) = sorted
         .iter()
         .position(|s| matches!(s.kind, SignalKind::CaseCreated { .. }))
@@ -314,29 +325,34 @@ pub fn compute_clocks(
     else {
         return Ok(Vec::new());
     };
+    let sorted = &sorted[created_idx..];
+    let mut instants: Vec<Instant> = sorted.iter().map(|s| s.at).collect();
+    instants.push(now);
+    let now_idx = instants.len() - 1;
     let mut fold = Fold {
         policy,
         timelines: Timelines {
             calendars,
             from: created.at,
             to: now,
-            built: HashMap::new(),
+            instants,
+            built: Vec::new(),
         },
         priority: *priority,
         tier: tier.clone(),
         pause: None,
         solved: false,
         first_reply_done: false,
-        unanswered_since: (!logged_by_agent).then_some(created.at),
+        unanswered_since: (!logged_by_agent).then_some(0),
         tracks: Default::default(),
     };
-    fold.open(ClockKind::FirstReply, created.at);
-    fold.open(ClockKind::Resolution, created.at);
-    for s in &sorted[created_idx + 1..] {
-        fold.apply(s);
+    fold.open(ClockKind::FirstReply, 0);
+    fold.open(ClockKind::Resolution, 0);
+    for (i, s) in sorted.iter().enumerate().skip(1) {
+        fold.apply(s, i);
     }
     Ok(ClockKind::ALL
         .iter()
-        .filter_map(|&k| fold.report(k, now))
+        .filter_map(|&k| fold.report(k, now_idx))
         .collect())
 }
