@@ -16,6 +16,8 @@ const LONG_STEP: TimeDelta = TimeDelta::days(4);
 const WEEK: TimeDelta = TimeDelta::days(7);
 /// How long a walk may go without finding any opening.
 const HORIZON: TimeDelta = TimeDelta::days(3660);
+/// The largest amount `add` and `subtract` accept: a hundred years of business time.
+const MAX_AMOUNT: TimeDelta = TimeDelta::days(36_525);
 
 fn no_opening(at: DateTime<Utc>) -> CalendarError {
     CalendarError::NoOpening(at.to_rfc3339())
@@ -115,6 +117,9 @@ impl Calendar {
         if amount.is_zero() {
             return self.next_open(at);
         }
+        if amount > MAX_AMOUNT {
+            return Err(CalendarError::OutOfRange);
+        }
         let mut left = amount;
         let mut c = at;
         let mut progress = at;
@@ -158,6 +163,9 @@ impl Calendar {
         }
         if amount.is_zero() {
             return self.previous_close(at);
+        }
+        if amount > MAX_AMOUNT {
+            return Err(CalendarError::OutOfRange);
         }
         let mut left = amount;
         let mut c = at;

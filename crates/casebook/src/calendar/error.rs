@@ -50,8 +50,11 @@ pub enum CalendarError {
     /// No opening was found within the search horizon (about ten years).
     #[error("the calendar has no opening hours within ten years of {0}")]
     NoOpening(String),
-    /// The result is outside the supported range of dates.
-    #[error("the result is outside the supported range of dates")]
+    /// The result is outside the supported range of dates, or the amount exceeds a hundred
+    /// years of business time.
+    #[error(
+        "out of range: the result is outside the supported dates, or the amount exceeds a hundred years"
+    )]
     OutOfRange,
     /// A duration could not be read.
     #[error(

@@ -27,11 +27,12 @@ fn malformed(line: usize, message: impl Into<String>) -> CalendarError {
 fn parse_date(line: usize, value: &str) -> Result<NaiveDate, CalendarError> {
     let digits = value.get(..8).unwrap_or("");
     let rest = value.get(8..).unwrap_or("");
+    let b = rest.as_bytes();
     let rest_ok = rest.is_empty()
-        || (rest.starts_with('T')
-            && rest.len() >= 7
-            && rest[1..7].bytes().all(|b| b.is_ascii_digit())
-            && (rest.len() == 7 || &rest[7..] == "Z"));
+        || (b.len() >= 7
+            && b[0] == b'T'
+            && b[1..7].iter().all(u8::is_ascii_digit)
+            && (b.len() == 7 || &b[7..] == b"Z"));
     if !rest_ok {
         return Err(malformed(line, format!("bad date or date-time {value:?}")));
     }

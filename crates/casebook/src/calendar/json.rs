@@ -173,6 +173,13 @@ impl Calendar {
         from_raw(raw)
     }
 
+    /// Reads and validates a calendar from a parsed JSON value.
+    pub fn from_json_value(value: serde_json::Value) -> Result<Calendar, CalendarError> {
+        let raw: Raw =
+            serde_json::from_value(value).map_err(|e| CalendarError::InvalidJson(e.to_string()))?;
+        from_raw(raw)
+    }
+
     /// The JSON form (round-trips through [`Calendar::from_json_str`]).
     pub fn to_json_string(&self) -> String {
         serde_json::to_string(&to_raw(self)).unwrap_or_default()

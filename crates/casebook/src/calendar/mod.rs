@@ -57,9 +57,15 @@ impl CalendarSet {
         self.calendars.keys().map(String::as_str)
     }
 
-    /// Reads `{"name": calendar, ...}`.
+    /// Reads `{"name": calendar, ...}`; a bad calendar gives its own precise error.
     pub fn from_json_str(text: &str) -> Result<CalendarSet, CalendarError> {
-        serde_json::from_str(text).map_err(|e| CalendarError::InvalidJson(e.to_string()))
+        let raw: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| CalendarError::InvalidJson(e.to_string()))?;
+        let mut set = CalendarSet::new();
+        for (name, value) in raw {
+            set.insert(name, Calendar::from_json_value(value)?);
+        }
+        Ok(set)
     }
 }
 

@@ -97,4 +97,15 @@ proptest! {
         prop_assert!(c.add(a, d1).unwrap_or(a) <= c.add(a, d2).unwrap_or(a));
         prop_assert!(c.add(a, d1).unwrap_or(a) <= c.add(b, d1).unwrap_or(b));
     }
+
+    #[test]
+    fn running_totals_match_between(i in pick(), mut ts in prop::collection::vec(instant(), 1..20)) {
+        let c = &calendars()[i];
+        ts.sort();
+        let (from, to) = (ts[0] - TimeDelta::hours(5), ts[ts.len() - 1]);
+        let totals = c.timeline(from, to).running_totals(&ts);
+        for (t, total) in ts.iter().zip(totals) {
+            prop_assert_eq!(total, c.between(from, *t));
+        }
+    }
 }

@@ -39,8 +39,9 @@ fn offset_secs(zone: Tz, at: NaiveDateTime) -> i64 {
 }
 
 fn gap_end(zone: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
-    let before = offset_secs(zone, naive - TimeDelta::days(1));
-    let after = offset_secs(zone, naive + TimeDelta::days(1));
+    let day = TimeDelta::days(1);
+    let before = offset_secs(zone, naive.checked_sub_signed(day).unwrap_or(naive));
+    let after = offset_secs(zone, naive.checked_add_signed(day).unwrap_or(naive));
     let base = naive.and_utc().timestamp();
     let (mut lo, mut hi) = {
         let a = base - before;
@@ -79,21 +80,30 @@ fn date_spans(hours: &Hours, date: NaiveDate, out: &mut Vec<Span>) {
         return;
     }
     let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Dates at the very end of the supported range have no spans (nothing can overflow).
+    let shift = |t: NaiveDateTime, secs: i64| t.checked_add_signed(TimeDelta::seconds(secs));
+    let (Some(m0), Some(m1), Some(m3)) = (
+        shift(midnight, -86_400),
+        shift(midnight, 86_400),
+        shift(midnight, 3 * 86_400),
+    ) else {
+        return;
+    };
     // Fast path: intervals starting today lie between yesterday and the day after tomorrow in
     // UTC (offsets are within ±26 h); the same offset at samples two days apart across that range
     // means no clock change touches them (zones never change clocks twice within two days).
-    let off0 = offset_secs(hours.zone, midnight - TimeDelta::days(1));
-    let off1 = offset_secs(hours.zone, midnight + TimeDelta::days(1));
-    let off2 = offset_secs(hours.zone, midnight + TimeDelta::days(3));
+    let off0 = offset_secs(hours.zone, m0);
+    let off1 = offset_secs(hours.zone, m1);
+    let off2 = offset_secs(hours.zone, m3);
     let fixed = off0 == off2 && off0 == off1;
     for iv in day {
-        let s = midnight + TimeDelta::seconds(i64::from(iv.start));
-        let e = s + TimeDelta::seconds(i64::from(iv.len_secs()));
+        let s = shift(midnight, i64::from(iv.start)).unwrap_or(midnight);
+        let e = shift(s, i64::from(iv.len_secs())).unwrap_or(s);
         let (su, eu) = if fixed {
-            (
-                (s - TimeDelta::seconds(off0)).and_utc(),
-                (e - TimeDelta::seconds(off0)).and_utc(),
-            )
+            match (shift(s, -off0), shift(e, -off0)) {
+                (Some(a), Some(b)) => (a.and_utc(), b.and_utc()),
+                _ => continue,
+            }
         } else {
             (
                 resolve(hours.zone, s, Bias::Earliest),

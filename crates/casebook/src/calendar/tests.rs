@@ -398,4 +398,28 @@ fn calendar_sets_read_named_calendars() {
         CalendarSet::from_json_str(r#"{"x":{"time_zone":"UTC"}}"#).map_err(|e| e.code()),
         Err("invalid_json")
     );
+    let bad_zone = r#"{"x":{"time_zone":"Nowhere","hours":{"mon":[["09:00","10:00"]]}}}"#;
+    assert_eq!(
+        CalendarSet::from_json_str(bad_zone).map_err(|e| e.code()),
+        Err("unknown_time_zone")
+    );
+}
+
+#[test]
+fn extreme_instants_give_errors_not_panics() {
+    let c = cal(STD_UTC);
+    let max = DateTime::<Utc>::MAX_UTC;
+    let min = DateTime::<Utc>::MIN_UTC;
+    assert!(!c.is_open(max));
+    assert_eq!(c.add(max, h(1)).map_err(|e| e.code()), Err("out_of_range"));
+    assert_eq!(
+        c.subtract(min, h(1)).map_err(|e| e.code()),
+        Err("out_of_range")
+    );
+    assert_eq!(
+        c.add(utc("2015-03-02T09:00:00Z"), TimeDelta::MAX)
+            .map_err(|e| e.code()),
+        Err("out_of_range")
+    );
+    assert_eq!(c.between(max - TimeDelta::days(3), max), TimeDelta::zero());
 }
