@@ -489,3 +489,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn signals_and_clock_states_have_a_json_form() {
+    let s = created("2015-03-02T10:00", Priority::High, "gold");
+    let json = serde_json::to_string(&s).unwrap_or_default();
+    assert_eq!(
+        json,
+        r#"{"at":"2015-03-02T09:00:00Z","type":"case_created","priority":"high","tier":"gold","logged_by_agent":false}"#
+    );
+    assert_eq!(serde_json::from_str::<Signal>(&json).ok(), Some(s.clone()));
+    let paused = r#"{"at":"2015-03-02T09:00:00Z","type":"paused","reason":"on_hold"}"#;
+    assert_eq!(
+        serde_json::from_str::<Signal>(paused).ok().map(|p| p.kind),
+        Some(SignalKind::Paused {
+            reason: PauseReason::OnHold
+        })
+    );
+    let state = clock(&clocks(&[s], "2015-03-02T11:00"), ClockKind::FirstReply);
+    let v: serde_json::Value = serde_json::to_value(&state).unwrap_or_default();
+    // High priority, gold tier: the gold rule (2h on the office calendar); one hour used.
+    assert_eq!(v["state"], "running");
+    assert_eq!(v["elapsed_ms"], 3_600_000);
+    assert_eq!(v["target_ms"], 7_200_000);
+    assert_eq!(v["due_at"], "2015-03-02T11:00:00Z");
+}
