@@ -30,7 +30,7 @@ CREATE TABLE streams (
 );
 CREATE TABLE events (
     position  INTEGER PRIMARY KEY,
-    stream_id INTEGER NOT NULL REFERENCES streams (id),
+    stream_id INTEGER NOT NULL, -- streams.id
     seq       INTEGER NOT NULL CHECK (seq >= 1),
     payload   TEXT    NOT NULL,
     UNIQUE (stream_id, seq)
