@@ -174,7 +174,7 @@ fn acknowledged_commits_survive_sigkill() {
             acked.clear();
         }
         let mode = if it % 2 == 0 { "full" } else { "normal" };
-        let delay = Duration::from_micros(rng.next() % 40_000);
+        let delay = Duration::from_micros(rng.next() % 60_000);
         let writer = start(&file, it, mode);
         std::thread::sleep(delay);
         let new = kill(writer);
