@@ -15,6 +15,36 @@ const NEW_STREAM: &str = "INSERT INTO streams (name, version, last) VALUES (?1, 
 const SET_VERSION: &str = "UPDATE streams SET version = ?2, last = ?3 WHERE id = ?1";
 const INSERT: &str =
     "INSERT INTO events (position, stream_id, seq, prev, payload) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Rows per multi-row INSERT: fewer statement executions for large appends.
+const CHUNK: usize = 16;
+const INSERT_CHUNK: &str = concat!(
+    "INSERT INTO events (position, stream_id, seq, prev, payload) VALUES ",
+    "(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),",
+    "(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),",
+    "(?,?,?,?,?),(?,?,?,?,?)"
+);
+
+/// One row of `events` waiting to be inserted: position, stream id, seq, prev, payload.
+type Row<'a> = (i64, i64, i64, i64, &'a str);
+
+fn insert_rows(tx: &Connection, rows: &[Row<'_>]) -> Result<(), rusqlite::Error> {
+    let mut chunks = rows.chunks_exact(CHUNK);
+    if rows.len() >= CHUNK {
+        let mut many = tx.prepare_cached(INSERT_CHUNK)?;
+        for chunk in &mut chunks {
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 5);
+            for (position, id, seq, prev, payload) in chunk {
+                params.extend([position as &dyn rusqlite::ToSql, id, seq, prev, payload]);
+            }
+            many.execute(params.as_slice())?;
+        }
+    }
+    let mut one = tx.prepare_cached(INSERT)?;
+    for (position, id, seq, prev, payload) in chunks.remainder() {
+        one.execute(params![position, id, seq, prev, payload])?;
+    }
+    Ok(())
+}
 const READ_ALL: &str = "SELECT e.position, s.name, e.seq, e.payload \
      FROM events AS e CROSS JOIN streams AS s ON s.id = e.stream_id \
      WHERE e.position > ?1 ORDER BY e.position";
@@ -199,7 +229,7 @@ impl Store for SqliteStore {
             let mut find = tx.prepare_cached(STREAM).map_err(|e| map(what, e))?;
             let mut create = tx.prepare_cached(NEW_STREAM).map_err(|e| map(what, e))?;
             let mut bump = tx.prepare_cached(SET_VERSION).map_err(|e| map(what, e))?;
-            let mut insert = tx.prepare_cached(INSERT).map_err(|e| map(what, e))?;
+            let mut rows: Vec<Row<'_>> = Vec::new();
             for c in commits {
                 let found: Option<(i64, i64, i64)> = find
                     .query_row([&c.stream], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -239,12 +269,11 @@ impl Store for SqliteStore {
                     position += 1;
                     let seq = to_i64(actual + i as u64 + 1);
                     let here = to_i64(position);
-                    insert
-                        .execute(params![here, id, seq, prev, payload])
-                        .map_err(|e| map(what, e))?;
+                    rows.push((here, id, seq, prev, payload.as_str()));
                     prev = here;
                 }
             }
+            insert_rows(&tx, &rows).map_err(|e| map(what, e))?;
         }
         tx.commit().map_err(|e| map(what, e))?;
         Ok(position)
