@@ -14,19 +14,29 @@ use crate::store::PgStore;
 pub(crate) struct Listener {
     client: Client,
     head: Statement,
+    /// False when the server refused LISTEN (a hot-standby replica): then only polling wakes.
+    listening: bool,
 }
 
 impl Listener {
     fn open(url: &str, schema: &str) -> Result<Listener, StoreError> {
         let mut client = conn::open(url)?;
         // LISTEN before the first head read, so no append can slip between the two unseen.
-        client
-            .batch_execute(&format!("LISTEN {}", schema::channel(schema)))
-            .map_err(|e| backend("starting to listen for appends", e))?;
+        // A read replica refuses LISTEN (its appends arrive by replication, not NOTIFY):
+        // there the follower polls.
+        let listening = match client.batch_execute(&format!("LISTEN {}", schema::channel(schema))) {
+            Ok(()) => true,
+            Err(e) if e.as_db_error().is_some() && !client.is_closed() => false,
+            Err(e) => return Err(backend("starting to listen for appends", e)),
+        };
         let head = client
             .prepare(&format!("SELECT position FROM {schema}.head WHERE id = 1"))
             .map_err(|e| backend("preparing statements", e))?;
-        Ok(Listener { client, head })
+        Ok(Listener {
+            client,
+            head,
+            listening,
+        })
     }
 
     fn head(&mut self) -> Result<u64, StoreError> {
@@ -40,6 +50,10 @@ impl Listener {
 
     /// Waits up to `wait` for a notification, then drops any others already buffered.
     fn wait(&mut self, wait: Duration) -> Result<(), StoreError> {
+        if !self.listening {
+            std::thread::sleep(wait);
+            return Ok(());
+        }
         let mut notes = self.client.notifications();
         notes
             .timeout_iter(wait)
@@ -62,6 +76,7 @@ impl PgStore {
     ///
     /// It wakes on the notification every append sends at commit and re-reads the head every
     /// poll interval (see [`PgStore::set_poll_interval`]) in case a notification is missed.
+    /// On a read replica, which refuses LISTEN, it only polls.
     /// It uses a connection of its own, so appends through this store are not blocked; two
     /// threads waiting on the same store take turns. Followers get each change at least once:
     /// callers resume from the last position they processed.

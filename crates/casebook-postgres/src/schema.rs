@@ -52,7 +52,12 @@ pub(crate) fn ensure(client: &mut Client, schema: &str) -> Result<(), StoreError
         .and_then(|r| r.try_get(0))
         .map_err(|e| backend("looking for the schema", e))?;
     if exists {
+        // The tables are created with the meta row in one transaction: all are there. Writing
+        // nothing here also lets a store open on a read-only replica.
         check_version(&mut tx, schema)?;
+        return tx
+            .commit()
+            .map_err(|e| backend("finishing the schema check", e));
     }
     let s = schema;
     let ddl = format!(
