@@ -46,7 +46,7 @@ impl Writer {
     fn append(&mut self, commits: u64, events: u64) -> u64 {
         let batch: Vec<Commit> = (0..commits)
             .map(|i| {
-                let stream = format!("case/{}", (self.k + i) % 100);
+                let stream = format!("case/{}-{}", self.k / 1_000_000_000, (self.k + i) % 100);
                 let expected = self.versions.get(&stream).copied().unwrap_or(0);
                 let payloads = (0..events)
                     .map(|e| format!(r#"{{"type":"note","k":{},"e":{e}}}"#, self.k))
@@ -65,6 +65,31 @@ impl Writer {
         }
         self.k += commits;
         head
+    }
+}
+
+/// Appends `per_thread` single-event commits from each of `writers.len()` threads at once and
+/// returns the wall time.
+fn concurrent(writers: &mut [Writer], per_thread: u64) -> Duration {
+    let start = Instant::now();
+    thread::scope(|s| {
+        for w in writers.iter_mut() {
+            s.spawn(move || {
+                for _ in 0..per_thread {
+                    black_box(w.append(1, 1));
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
+/// A writer of its own on `schema`, on streams no other writer uses.
+fn writer(url: &str, schema: &str, tag: u64) -> Writer {
+    Writer {
+        store: PgStore::connect_with_schema(url, schema).expect("connect"),
+        versions: HashMap::new(),
+        k: tag * 1_000_000_000,
     }
 }
 
@@ -157,6 +182,32 @@ fn main() {
     });
     g.finish();
 
+    // Four app servers appending at once: all on one schema (appends queue on its head row)
+    // against one schema each (a casebook per tenant: they commit in parallel).
+    const WRITERS: u64 = 4;
+    let mut shared: Vec<Writer> = (0..WRITERS).map(|i| writer(&url, &schema, i + 1)).collect();
+    let mut split: Vec<Writer> = (0..WRITERS)
+        .map(|i| writer(&url, &format!("{schema}_p{i}"), i + 1))
+        .collect();
+    let mut g = c.benchmark_group("concurrent_4_writers");
+    g.throughput(Throughput::Elements(WRITERS));
+    g.bench_function("one_schema", |b| {
+        b.iter_custom(|iters| {
+            let took = concurrent(&mut shared, iters);
+            t.add("one_schema", took, iters * WRITERS);
+            took
+        })
+    });
+    g.bench_function("schema_per_writer", |b| {
+        b.iter_custom(|iters| {
+            let took = concurrent(&mut split, iters);
+            t.add("schema_each", took, iters * WRITERS);
+            took
+        })
+    });
+    g.finish();
+    drop((shared, split));
+
     // Follow delay: from the writer's acknowledgement to a second connection's wake-up.
     let (tx, rx) = mpsc::channel::<Instant>();
     let (go_tx, go_rx) = mpsc::channel::<u64>();
@@ -210,11 +261,20 @@ fn main() {
         "durable batched events: casebook {cb:.0} events/s (10 commits x 10 events per append)   plain 100-row INSERT baseline {pb:.0} rows/s   ratio {:.2}",
         cb / pb.max(1e-9)
     );
+    let (one, each) = (t.per_sec("one_schema"), t.per_sec("schema_each"));
+    println!(
+        "4 concurrent writers: one schema {one:.0} appends/s   a schema each {each:.0} appends/s   ratio {:.2}",
+        each / one.max(1e-9)
+    );
     println!(
         "follow delay (ack -> other connection wakes via NOTIFY): mean {:?}",
         t.mean("follow")
     );
     let mut raw = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    for i in 0..WRITERS {
+        raw.batch_execute(&format!("DROP SCHEMA {schema}_p{i} CASCADE"))
+            .expect("drop a bench schema");
+    }
     raw.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .expect("drop the bench schema");
 }

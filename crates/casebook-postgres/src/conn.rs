@@ -53,7 +53,6 @@ pub(crate) fn event(row: &Row) -> Result<StoredEvent, StoreError> {
 /// The prepared statements of one connection.
 pub(crate) struct Stmts {
     pub head: Statement,
-    pub lock_head: Statement,
     pub write: Statement,
     pub versions: Statement,
     pub version: Statement,
@@ -84,34 +83,9 @@ fn prepare(c: &mut Client, s: &str) -> Result<Stmts, StoreError> {
     };
     Ok(Stmts {
         head: p(format!("SELECT position FROM {s}.head WHERE id = 1"))?,
-        lock_head: p(format!(
-            "UPDATE {s}.head SET position = position + $1 WHERE id = 1 RETURNING position"
-        ))?,
-        // One round trip writes the streams, the events and the notification. Streams that
-        // exist move from their expected version with a guarded UPDATE; new ones are inserted
-        // (ON CONFLICT DO NOTHING, so a lost race shows as a short count, not an error). The
-        // caller compares the counts and rolls back on any shortfall.
         write: p(format!(
-            "WITH input AS (
-                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
-                     AS i(stream, expected, new)),
-             up AS (
-                 UPDATE {s}.streams AS t SET version = input.new FROM input
-                 WHERE input.expected > 0 AND t.stream = input.stream
-                   AND t.version = input.expected
-                 RETURNING 1),
-             ins AS (
-                 INSERT INTO {s}.streams (stream, version)
-                 SELECT stream, new FROM input WHERE expected = 0
-                 ON CONFLICT (stream) DO NOTHING
-                 RETURNING 1),
-             ev AS (
-                 INSERT INTO {s}.events (position, stream, seq, payload)
-                 SELECT * FROM unnest($4::bigint[], $5::text[], $6::bigint[], $7::text[])
-                 RETURNING 1)
-             SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM ins),
-                    (SELECT count(*) FROM ev),
-                    pg_notify($8, $9)::text"
+            "SELECT o_head, o_stream, o_expected, o_actual
+             FROM {s}.append($1, $2, $3, $4, $5, $6, $7)"
         ))?,
         versions: p(format!(
             "SELECT stream, version FROM {s}.streams WHERE stream = ANY($1::text[])"

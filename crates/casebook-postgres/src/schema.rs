@@ -78,13 +78,76 @@ pub(crate) fn ensure(client: &mut Client, schema: &str) -> Result<(), StoreError
              seq bigint NOT NULL CHECK (seq > 0),
              payload text NOT NULL,
              UNIQUE (stream, seq));
+         {append}
          INSERT INTO {s}.meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}')
-             ON CONFLICT DO NOTHING;"
+             ON CONFLICT DO NOTHING;",
+        append = append_function(s)
     );
     tx.batch_execute(&ddl)
         .map_err(|e| backend("creating the tables", e))?;
     check_version(&mut tx, schema)?;
     tx.commit().map_err(|e| backend("committing the schema", e))
+}
+
+/// The server-side append: one statement, so an autocommit call is one round trip and the
+/// head lock is held only while the server works and flushes, never while a client thinks.
+///
+/// Under READ COMMITTED each statement of a volatile function sees everything committed before
+/// it starts, so once the head row is locked, the version checks see the previous appender's
+/// commit. A conflict returns the stream and its actual version and writes nothing.
+fn append_function(s: &str) -> String {
+    format!(
+        "CREATE FUNCTION {s}.append(
+             p_streams text[], p_expected bigint[], p_counts bigint[],
+             p_ev_streams text[], p_ev_seqs bigint[], p_payloads text[], p_channel text,
+             OUT o_head bigint, OUT o_stream text, OUT o_expected bigint, OUT o_actual bigint)
+         LANGUAGE plpgsql VOLATILE AS $fn$
+         DECLARE
+             v_head bigint;
+             v_events bigint;
+             v_rows bigint;
+         BEGIN
+             IF current_setting('transaction_isolation') <> 'read committed' THEN
+                 RAISE EXCEPTION 'Casebook appends need READ COMMITTED isolation';
+             END IF;
+             SELECT h.position INTO v_head FROM {s}.head h WHERE h.id = 1 FOR UPDATE;
+             SELECT i.stream, i.expected, coalesce(st.version, 0)
+                 INTO o_stream, o_expected, o_actual
+                 FROM unnest(p_streams, p_expected) WITH ORDINALITY AS i(stream, expected, ord)
+                 LEFT JOIN {s}.streams st ON st.stream = i.stream
+                 WHERE coalesce(st.version, 0) <> i.expected
+                 ORDER BY i.ord LIMIT 1;
+             IF FOUND THEN
+                 o_head := v_head;
+                 RETURN;
+             END IF;
+             o_stream := NULL; o_expected := NULL; o_actual := NULL;
+             UPDATE {s}.streams st SET version = i.expected + i.cnt
+                 FROM unnest(p_streams, p_expected, p_counts) AS i(stream, expected, cnt)
+                 WHERE st.stream = i.stream AND i.expected > 0 AND i.cnt > 0
+                   AND st.version = i.expected;
+             GET DIAGNOSTICS v_rows = ROW_COUNT;
+             INSERT INTO {s}.streams (stream, version)
+                 SELECT i.stream, i.cnt
+                 FROM unnest(p_streams, p_expected, p_counts) AS i(stream, expected, cnt)
+                 WHERE i.expected = 0 AND i.cnt > 0;
+             GET DIAGNOSTICS v_events = ROW_COUNT;
+             IF v_rows + v_events <> (SELECT count(*) FROM unnest(p_counts) AS c(n) WHERE n > 0) THEN
+                 RAISE EXCEPTION 'Casebook append moved fewer streams than it should';
+             END IF;
+             INSERT INTO {s}.events (position, stream, seq, payload)
+                 SELECT v_head + e.ord, e.stream, e.seq, e.payload
+                 FROM unnest(p_ev_streams, p_ev_seqs, p_payloads)
+                     WITH ORDINALITY AS e(stream, seq, payload, ord);
+             GET DIAGNOSTICS v_events = ROW_COUNT;
+             o_head := v_head + v_events;
+             IF v_events > 0 THEN
+                 UPDATE {s}.head SET position = o_head WHERE id = 1;
+                 PERFORM pg_notify(p_channel, o_head::text);
+             END IF;
+         END
+         $fn$;"
+    )
 }
 
 fn check_version(tx: &mut postgres::Transaction<'_>, schema: &str) -> Result<(), StoreError> {

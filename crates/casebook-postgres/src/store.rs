@@ -146,111 +146,64 @@ impl PgStore {
 
     fn append_in(&self, c: &mut Conn, commits: &[Commit]) -> Result<u64, StoreError> {
         let n: usize = commits.iter().map(|c| c.payloads.len()).sum();
-        if n == 0 {
-            // Nothing to write: only the version checks, which a plain read answers.
-            if let Some(conflict) = Self::find_conflict(c, commits)? {
-                return Err(conflict);
-            }
-            return Self::head_in(c);
-        }
-        let total = to_i64("event count", n as u64)?;
-        let writing: Vec<&Commit> = commits.iter().filter(|c| !c.payloads.is_empty()).collect();
-        let (mut names, mut expected, mut new) = (Vec::new(), Vec::new(), Vec::new());
-        for cm in &writing {
+        let (mut names, mut expected, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ev_streams, mut ev_seqs, mut payloads) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for cm in commits {
             let len = cm.payloads.len() as u64;
             names.push(cm.stream.as_str());
             expected.push(to_i64("expected version", cm.expected_version)?);
-            new.push(to_i64(
-                "stream version",
-                cm.expected_version.saturating_add(len),
-            )?);
+            counts.push(to_i64("event count", len)?);
+            to_i64("stream version", cm.expected_version.saturating_add(len))?;
+            for (i, p) in cm.payloads.iter().enumerate() {
+                ev_streams.push(cm.stream.as_str());
+                ev_seqs.push(to_i64("sequence", cm.expected_version + i as u64 + 1)?);
+                payloads.push(p.as_str());
+            }
         }
-        let outcome = {
-            let Conn { client, stmts } = c;
-            let mut tx = client
-                .transaction()
-                .map_err(|e| backend("starting an append", e))?;
-            // The head row lock, held to commit, orders appends: positions are gapless and
-            // assigned in commit order.
-            let new_head: i64 = tx
-                .query_one(&stmts.lock_head, &[&total])
-                .and_then(|r| r.try_get(0))
-                .map_err(|e| backend("locking the head", e))?;
-            let first = new_head - total + 1;
-            let (mut pos, mut ev_stream, mut seq, mut payload) = (
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-            );
-            for cm in &writing {
-                for (i, p) in cm.payloads.iter().enumerate() {
-                    pos.push(first + pos.len() as i64);
-                    ev_stream.push(cm.stream.as_str());
-                    seq.push(to_i64("sequence", cm.expected_version + i as u64 + 1)?);
-                    payload.push(p.as_str());
-                }
-            }
-            // Streams with an empty commit are checked under the lock too.
-            let empty: Vec<&Commit> = commits.iter().filter(|c| c.payloads.is_empty()).collect();
-            let mut conflict = None;
-            if !empty.is_empty() {
-                let names: Vec<&str> = empty.iter().map(|c| c.stream.as_str()).collect();
-                let rows = tx
-                    .query(&stmts.versions, &[&names])
-                    .map_err(|e| backend("reading stream versions", e))?;
-                for cm in &empty {
-                    let actual = rows
-                        .iter()
-                        .find(|r| r.try_get::<_, &str>(0).ok() == Some(cm.stream.as_str()))
-                        .and_then(|r| r.try_get::<_, i64>(1).ok())
-                        .unwrap_or(0);
-                    if actual != to_i64("expected version", cm.expected_version)? {
-                        conflict = Some(());
-                    }
-                }
-            }
-            let channel = schema::channel(&self.schema);
-            let note = new_head.to_string();
-            let res = tx.query_one(
-                &stmts.write,
-                &[
-                    &names, &expected, &new, &pos, &ev_stream, &seq, &payload, &channel, &note,
-                ],
-            );
-            match (conflict, res) {
-                (None, Ok(row)) => {
-                    let streams: i64 = row.try_get(0).map_err(|e| backend("appending", e))?;
-                    let events: i64 = row.try_get(1).map_err(|e| backend("appending", e))?;
-                    if streams == writing.len() as i64 && events == total {
-                        tx.commit()
-                            .map_err(|e| backend("committing an append", e))?;
-                        Ok(to_u64("position", new_head)?)
-                    } else {
-                        Err(None)
-                    }
-                }
-                (_, Err(e)) => Err(Some(backend("appending", e))),
-                (Some(()), Ok(_)) => Err(None),
-            }
-            // Dropping `tx` without commit rolls back.
-        };
-        match outcome {
-            Ok(head) => Ok(head),
-            Err(err) => {
+        let channel = schema::channel(&self.schema);
+        // One autocommit statement: the server function locks the head row, checks versions,
+        // writes and notifies; the reply comes after the commit is flushed.
+        let res = c.client.query_one(
+            &c.stmts.write,
+            &[
+                &names,
+                &expected,
+                &counts,
+                &ev_streams,
+                &ev_seqs,
+                &payloads,
+                &channel,
+            ],
+        );
+        let row = match res {
+            Ok(row) => row,
+            Err(e) => {
+                let err = backend("appending", e);
+                // A unique constraint (the last line of defence) or anything else that
+                // aborted the append: report a conflict if there is one, else the failure.
                 if c.client.is_closed() {
-                    return Err(err.unwrap_or_else(|| {
-                        StoreError::Backend("PostgreSQL connection lost during an append".into())
-                    }));
+                    return Err(err);
                 }
-                match Self::find_conflict(c, commits)? {
-                    Some(conflict) => Err(conflict),
-                    None => Err(err.unwrap_or_else(|| {
-                        StoreError::Backend(
-                            "append wrote fewer rows than expected and was rolled back".into(),
-                        )
-                    })),
-                }
+                return Err(Self::find_conflict(c, commits)?.unwrap_or(err));
+            }
+        };
+        let get = |e| backend("reading the append's result", e);
+        let head: i64 = row.try_get(0).map_err(get)?;
+        let stream: Option<String> = row.try_get(1).map_err(get)?;
+        match stream {
+            None => to_u64("head", head),
+            Some(stream) => {
+                let expected: Option<i64> = row.try_get(2).map_err(get)?;
+                let actual: Option<i64> = row.try_get(3).map_err(get)?;
+                Err(StoreError::Conflict {
+                    stream,
+                    expected: to_u64("version", expected.unwrap_or(0))?,
+                    actual: to_u64("version", actual.unwrap_or(0))?,
+                })
             }
         }
     }

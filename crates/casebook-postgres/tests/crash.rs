@@ -60,7 +60,7 @@ fn acknowledged_commits_survive_sigkill_and_no_half_commit_is_visible() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start the writer");
-        std::thread::sleep(Duration::from_millis(5 + xorshift(&mut rng) % 100));
+        std::thread::sleep(Duration::from_millis(5 + xorshift(&mut rng) % 150));
         child.kill().expect("SIGKILL the writer");
         child.wait().expect("reap the writer");
         let mut out = String::new();
