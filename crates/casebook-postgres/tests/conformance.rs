@@ -181,3 +181,32 @@ fn the_store_reconnects_after_the_server_drops_its_connection() {
     store.append(&[commit("case/a", 1, &["2"])]).unwrap();
     assert_eq!(store.head().unwrap(), 2);
 }
+
+#[test]
+fn app_servers_creating_the_same_schema_at_once_all_succeed() {
+    let schema = fresh_schema("together");
+    let url = pg_url();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, schema) = (url.clone(), schema.clone());
+            std::thread::spawn(move || PgStore::connect_with_schema(&url, &schema).map(|_| ()))
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("thread").expect("connect");
+    }
+}
+
+#[test]
+fn appends_refuse_sessions_that_are_not_read_committed() {
+    let schema = fresh_schema("iso");
+    let url = format!(
+        "{} options='-c default_transaction_isolation=serializable'",
+        pg_url()
+    );
+    let mut store = PgStore::connect_with_schema(&url, &schema).unwrap();
+    let err = store.append(&[commit("case/a", 0, &["1"])]).unwrap_err();
+    assert_eq!(err.code(), "storage_failed");
+    assert!(err.to_string().contains("READ COMMITTED"), "{err}");
+    assert_eq!(store.head().unwrap(), 0);
+}
