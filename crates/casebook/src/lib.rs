@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod actor;
+pub mod calendar;
 pub mod case;
 pub mod command;
 pub mod config;
@@ -36,8 +37,6 @@ pub mod query;
 mod reads;
 pub mod roadmap;
 pub mod search;
-pub mod calendar;
-pub mod ids;
 pub mod sla;
 pub mod store;
 pub mod table;
