@@ -30,6 +30,7 @@ pub struct Casebook<S: Store> {
 
 /// Everything folded from the log.
 struct State {
+    derived: crate::derived::Derived,
     workflow: Workflow,
     policy: Policy,
     tokens: bool,
@@ -109,6 +110,8 @@ impl State {
                 serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err))?;
             self.apply_config(&event.change)?;
             self.config_version = e.seq;
+        } else if e.stream != CONFIG_STREAM {
+            self.derived.on_stream_event(e)?;
         }
         self.head = self.head.max(e.position);
         Ok(())
@@ -116,7 +119,8 @@ impl State {
 
     fn apply_event(&mut self, event: &Event) -> Result<()> {
         let old = self.table.get(event.case).cloned();
-        let case = crate::fold::apply(old, event)?;
+        let case = crate::fold::apply(old.clone(), event)?;
+        self.derived.on_case_event(old.as_ref(), &case, event)?;
         self.table.put(case);
         Ok(())
     }
@@ -143,6 +147,7 @@ impl<S: Store> Casebook<S> {
     /// Opens a casebook on a store, replaying everything it holds.
     pub fn open(store: S, ids: Box<dyn IdSource>) -> Result<Self> {
         let state = State {
+            derived: crate::derived::Derived::default(),
             workflow: Workflow::default(),
             policy: Policy::default(),
             tokens: false,

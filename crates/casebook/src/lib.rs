@@ -22,6 +22,7 @@ pub mod case;
 pub mod command;
 pub mod config;
 pub mod decide;
+mod derived;
 #[cfg(feature = "email")]
 pub mod email;
 pub mod engine;
