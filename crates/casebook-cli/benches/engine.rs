@@ -31,6 +31,9 @@ const REPORTS_PER_SEC: f64 = 200_000.0;
 fn main() {
     let full_scale = std::env::args().any(|a| a == "--bench");
     let big: u64 = if full_scale { 1_000_000 } else { 20_000 };
+    if !full_scale {
+        summary::set_check_run();
+    }
     let mut c = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(300))
