@@ -38,6 +38,7 @@ struct State {
     key_prefix: String,
     table: CaseTable,
     keys_version: u64,
+    next_number: u64,
     config_version: u64,
     head: u64,
 }
@@ -104,7 +105,12 @@ impl State {
                 self.apply_event(&event)?;
             }
         } else if e.stream == KEYS_STREAM {
-            self.keys_version = self.keys_version.max(e.seq);
+            if e.seq > self.keys_version {
+                let claim: KeyClaim =
+                    serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err))?;
+                self.next_number = self.next_number.max(claim.first + claim.count);
+                self.keys_version = e.seq;
+            }
         } else if e.stream == CONFIG_STREAM && e.seq > self.config_version {
             let event: ConfigEvent =
                 serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err))?;
@@ -118,9 +124,9 @@ impl State {
     }
 
     fn apply_event(&mut self, event: &Event) -> Result<()> {
-        let old = self.table.get(event.case).cloned();
-        let case = crate::fold::apply(old.clone(), event)?;
-        self.derived.on_case_event(old.as_ref(), &case, event)?;
+        let old = self.table.get(event.case);
+        let case = crate::fold::apply(old.cloned(), event)?;
+        self.derived.on_case_event(old, &case, event)?;
         self.table.put(case);
         Ok(())
     }
@@ -155,6 +161,7 @@ impl<S: Store> Casebook<S> {
             key_prefix: "CB".into(),
             table: CaseTable::default(),
             keys_version: 0,
+            next_number: 1,
             config_version: 0,
             head: 0,
         };
@@ -382,11 +389,15 @@ impl<S: Store> Casebook<S> {
         self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
             let mut events = Vec::new();
-            let mut claims = Vec::new();
-            let mut commits = Vec::new();
+            let mut claimed = 0u64;
+            let mut commits = vec![Commit {
+                stream: KEYS_STREAM.into(),
+                expected_version: book.state.keys_version,
+                payloads: Vec::new(),
+            }];
             let lookup = |_: &str| None;
             for (report, actor) in reports {
-                let number = book.state.keys_version + claims.len() as u64 + 1;
+                let number = book.state.next_number + claimed;
                 let id = CaseId(book.ids.next_id(now));
                 let ctx = book.state.context(&lookup);
                 match decide::decide_report(&ctx, report, actor, now, id, number) {
@@ -401,34 +412,30 @@ impl<S: Store> Casebook<S> {
                             expected_version: 0,
                             payloads,
                         });
-                        claims.push(
-                            serde_json::to_string(&KeyClaim { case: id, number })
-                                .map_err(|e| Error::Internal(e.to_string()))?,
-                        );
+                        claimed += 1;
                         events.extend(evs);
                         results.push(Ok(id));
                     }
                     Err(e) => results.push(Err(e)),
                 }
             }
-            if claims.is_empty() {
+            if claimed == 0 {
                 return Ok(results);
             }
-            let n = claims.len() as u64;
-            commits.insert(
-                0,
-                Commit {
-                    stream: KEYS_STREAM.into(),
-                    expected_version: book.state.keys_version,
-                    payloads: claims,
-                },
-            );
+            let claim = KeyClaim {
+                first: book.state.next_number,
+                count: claimed,
+            };
+            commits[0]
+                .payloads
+                .push(serde_json::to_string(&claim).map_err(|e| Error::Internal(e.to_string()))?);
             let head = book.store.append(&commits)?;
-            book.state.keys_version += n;
+            book.state.keys_version += 1;
+            book.state.next_number += claimed;
             for e in &events {
                 book.state.apply_event(e)?;
             }
-            book.after_append(head, n + events.len() as u64)?;
+            book.after_append(head, 1 + events.len() as u64)?;
             Ok(results)
         })
     }

@@ -189,11 +189,13 @@ pub const KEYS_STREAM: &str = "keys";
 /// The stream of casebook configuration.
 pub const CONFIG_STREAM: &str = "casebook";
 
-/// A key claim: the payload of the keys stream.
+/// A key claim: the payload of the keys stream. One claim covers the key numbers of all reports
+/// of one append, `first .. first + count`; the stream's optimistic concurrency makes two writers
+/// never claim the same numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyClaim {
-    /// The case.
-    pub case: CaseId,
-    /// The number claimed.
-    pub number: u64,
+    /// The first number claimed.
+    pub first: u64,
+    /// How many numbers.
+    pub count: u64,
 }

@@ -105,8 +105,9 @@ pub trait Store: Send {
 
 /// Checks commits for the common mistakes before a store touches anything.
 pub fn validate_commits(commits: &[Commit]) -> Result<(), StoreError> {
-    for (i, c) in commits.iter().enumerate() {
-        if commits[..i].iter().any(|o| o.stream == c.stream) {
+    let mut seen = std::collections::HashSet::with_capacity(commits.len());
+    for c in commits {
+        if !seen.insert(c.stream.as_str()) {
             return Err(StoreError::Backend(format!(
                 "stream {} appears twice in one append; merge its commits into one",
                 c.stream
@@ -154,16 +155,21 @@ impl Store for MemoryStore {
             }
         }
         for c in commits {
+            let first = self.events.len();
             for (i, payload) in c.payloads.iter().enumerate() {
-                let position = self.events.len() as u64 + 1;
-                let idx = self.events.len();
                 self.events.push(StoredEvent {
-                    position,
+                    position: first as u64 + i as u64 + 1,
                     stream: c.stream.clone(),
                     seq: c.expected_version + i as u64 + 1,
                     payload: payload.clone(),
                 });
-                self.streams.entry(c.stream.clone()).or_default().push(idx);
+            }
+            let indexes = first..self.events.len();
+            match self.streams.get_mut(c.stream.as_str()) {
+                Some(v) => v.extend(indexes),
+                None => {
+                    self.streams.insert(c.stream.clone(), indexes.collect());
+                }
             }
         }
         Ok(self.events.len() as u64)

@@ -1,6 +1,8 @@
 //! The in-memory case table and its indexes, so that the hot reads never scan every case.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::HashMap;
 
 use crate::case::Case;
 use crate::ids::CaseId;
@@ -10,7 +12,7 @@ use crate::workflow::Workflow;
 pub type Slot = u32;
 
 /// Cases by slot, with indexes by id, key number, reporter, status, assignee, team and tag.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CaseTable {
     cases: Vec<Case>,
     by_id: HashMap<CaseId, Slot>,
@@ -40,7 +42,14 @@ fn move_key(
         }
     }
     if let Some(n) = new {
-        index.entry(n.clone()).or_default().insert(slot);
+        match index.get_mut(n.as_str()) {
+            Some(set) => {
+                set.insert(slot);
+            }
+            None => {
+                index.insert(n.clone(), BTreeSet::from([slot]));
+            }
+        }
     }
 }
 
@@ -159,7 +168,9 @@ impl CaseTable {
         for t in new.tags.iter().filter(|t| !old_tags.contains(t)) {
             move_key(&mut self.by_tag, None, Some(t), slot);
         }
-        if let (Some(o), Some(k)) = (old, new.reporter.index_key())
+        if let Some(o) = old.filter(|o| {
+            o.reporter.user != new.reporter.user || o.reporter.email != new.reporter.email
+        }) && let Some(k) = new.reporter.index_key()
             && o.reporter.index_key().as_ref() != Some(&k)
         {
             if let Some(ok) = o.reporter.index_key()
