@@ -315,7 +315,8 @@ extern "C" {
  *
  * Returns an error status, with `*out_response` untouched, only when no response could be
  * produced: `CASEBOOK_NULL_ARGUMENT` (any pointer NULL), `CASEBOOK_INVALID_UTF8`,
- * `CASEBOOK_NOT_OWNED` (a freed handle), `CASEBOOK_POISONED`, `CASEBOOK_PANIC`. A request over
+ * `CASEBOOK_NOT_OWNED` (a freed handle), `CASEBOOK_POISONED`, `CASEBOOK_PANIC`, or a storage
+ * status when catching up with other writers of the same file failed. A request over
  * the size limit (1 MiB by default) gets a `too_large` response.
  *
  * # Safety

@@ -28,7 +28,8 @@ fn response_line(response: &protocol::Response) -> String {
 ///
 /// Returns an error status, with `*out_response` untouched, only when no response could be
 /// produced: `CASEBOOK_NULL_ARGUMENT` (any pointer NULL), `CASEBOOK_INVALID_UTF8`,
-/// `CASEBOOK_NOT_OWNED` (a freed handle), `CASEBOOK_POISONED`, `CASEBOOK_PANIC`. A request over
+/// `CASEBOOK_NOT_OWNED` (a freed handle), `CASEBOOK_POISONED`, `CASEBOOK_PANIC`, or a storage
+/// status when catching up with other writers of the same file failed. A request over
 /// the size limit (1 MiB by default) gets a `too_large` response.
 ///
 /// # Safety
@@ -49,6 +50,7 @@ pub unsafe extern "C" fn casebook_execute(
                     return Err(Failure::null("out_response"));
                 }
                 let text = text(request, request_len, "request")?;
+                inner.refresh()?;
                 let now = inner.now();
                 let response = protocol::execute(&mut inner.book, text, now);
                 let line = hand_out(response_line(&response))?;

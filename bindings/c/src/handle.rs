@@ -26,6 +26,13 @@ pub struct casebook {
     inner: Mutex<Inner>,
 }
 
+// A handle is shared by threads: it must stay Send + Sync (the store and id source are Send, the
+// mutex makes the whole Sync).
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<casebook>();
+};
+
 /// Options for `casebook_open_with`. All zero (`casebook_options opts = {0};`) is the default.
 #[allow(non_camel_case_types)]
 #[repr(C)]
@@ -42,6 +49,8 @@ pub struct casebook_options {
 /// What a handle holds.
 pub(crate) struct Inner {
     pub book: Casebook<Box<dyn Store>>,
+    /// A file another handle or process may write to: catch up before every call.
+    shared: bool,
     fixed_now: Option<DateTime<Utc>>,
     last_error: Option<Failure>,
 }
@@ -55,6 +64,15 @@ impl Inner {
                 .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
             DateTime::from_timestamp_millis(ms).unwrap_or_default()
         })
+    }
+
+    /// Catches up with what other handles or processes wrote to the same file, so every call
+    /// sees the latest state (a no-op for a memory casebook, which nobody else can write).
+    pub(crate) fn refresh(&mut self) -> Result<(), Failure> {
+        if self.shared {
+            self.book.sync()?;
+        }
+        Ok(())
     }
 
     pub(crate) fn fail(&mut self, failure: Failure) {
@@ -89,6 +107,7 @@ fn open_store(path: &str) -> Result<Box<dyn Store>, Failure> {
 
 fn open(path: &str, options: casebook_options) -> Result<casebook, Failure> {
     let store = open_store(path)?;
+    let shared = path != ":memory:";
     let seed = match options.id_seed {
         0 => random_seed(),
         s => s,
@@ -106,6 +125,7 @@ fn open(path: &str, options: casebook_options) -> Result<casebook, Failure> {
     Ok(casebook {
         inner: Mutex::new(Inner {
             book,
+            shared,
             fixed_now,
             last_error: None,
         }),

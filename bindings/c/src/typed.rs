@@ -177,6 +177,7 @@ unsafe fn report(r: *const casebook_report_input) -> Result<Report, Failure> {
 
 /// Runs one operation as the protocol does and returns its result as JSON.
 fn run(inner: &mut Inner, actor: Actor, op: Op) -> Result<String, Failure> {
+    inner.refresh()?;
     let now = inner.now();
     let request = Request {
         actor,

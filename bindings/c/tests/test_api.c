@@ -305,6 +305,21 @@ static void test_sqlite_file_persists(void) {
     CHECK_STATUS(casebook_get(book, &ada, "CB-1", 4, &out), CASEBOOK_OK);
     CHECK_CONTAINS(out, "Persist me");
     casebook_string_free(out);
+    /* A second handle on the same file: each report gets its own key. */
+    {
+        casebook *other = NULL;
+        CHECK_STATUS(casebook_open(path, strlen(path), &other), CASEBOOK_OK);
+        CHECK_STATUS(casebook_report(other, &ada, &rep, &out), CASEBOOK_OK);
+        CHECK_CONTAINS(out, "\"key\":\"CB-2\"");
+        casebook_string_free(out);
+        CHECK_STATUS(casebook_report(book, &ada, &rep, &out), CASEBOOK_OK);
+        CHECK_CONTAINS(out, "\"key\":\"CB-3\"");
+        casebook_string_free(out);
+        /* ...and each handle sees what the other wrote. */
+        CHECK_STATUS(casebook_get(other, &ada, "CB-3", 4, &out), CASEBOOK_OK);
+        casebook_string_free(out);
+        casebook_free(other);
+    }
     casebook_free(book);
     {
         char wal[80];
