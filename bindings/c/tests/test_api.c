@@ -166,6 +166,19 @@ static void test_misuse(void) {
         rep.description.ptr = NULL;
         rep.description.len = 3;
         CHECK_STATUS(casebook_report(book, &who, &rep, &out), CASEBOOK_NULL_ARGUMENT);
+        {
+            /* A description over the 64 KiB limit. */
+            size_t n = 70000;
+            char *long_text = (char *)malloc(n);
+            CHECK(long_text != NULL);
+            if (long_text) {
+                memset(long_text, 'a', n);
+                rep.description.ptr = long_text;
+                rep.description.len = n;
+                CHECK_STATUS(casebook_report(book, &who, &rep, &out), CASEBOOK_TOO_LARGE);
+                free(long_text);
+            }
+        }
         rep.description = S("fine");
         rep.tags_len = 2; /* tags NULL with a length */
         CHECK_STATUS(casebook_report(book, &who, &rep, &out), CASEBOOK_NULL_ARGUMENT);
@@ -329,6 +342,19 @@ static void test_sqlite_file_persists(void) {
         remove(wal);
     }
     remove(path);
+    /* A file that is not a casebook: a storage status, no handle. */
+    {
+        FILE *f = fopen(path, "wb");
+        CHECK(f != NULL);
+        if (f) {
+            fputs("this is not a database, just some text that goes on for a while........", f);
+            fclose(f);
+        }
+        book = NULL;
+        CHECK_STATUS(casebook_open(path, strlen(path), &book), CASEBOOK_STORAGE_CORRUPT);
+        CHECK(book == NULL);
+        remove(path);
+    }
     /* A directory that does not exist: a storage status, no handle. */
     book = NULL;
     CHECK_STATUS(casebook_open("/nonexistent-dir/x.db", 20, &book), CASEBOOK_STORAGE_FAILED);
