@@ -60,6 +60,14 @@ static void test_version_and_statuses(void) {
 static void test_execute_round_trip(void) {
     casebook *book = open_memory();
     casebook_status s;
+    {
+        /* No failure yet: status OK and an empty message (still a string to free). */
+        uint32_t last = 99;
+        char *msg = NULL;
+        CHECK_STATUS(casebook_last_error(book, &last, &msg), CASEBOOK_OK);
+        CHECK(last == CASEBOOK_OK && msg != NULL && msg[0] == '\0');
+        CHECK_STATUS(casebook_string_free(msg), CASEBOOK_OK);
+    }
     char *r = exec(book,
                    "{\"op\":\"report\",\"as\":{\"role\":\"customer\",\"id\":\"u1\"},"
                    "\"description\":\"Export crashes\"}",
