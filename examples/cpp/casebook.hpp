@@ -32,11 +32,12 @@ inline casebook_str str(std::string_view s) noexcept { return casebook_str{s.dat
 /// Who acts; owns its strings so the casebook_actor stays valid.
 struct Actor {
     casebook_role role = CASEBOOK_ROLE_CUSTOMER;
-    std::string id, org, email, name;
+    std::string id, org, email, name, token;
 
     casebook_actor c() const noexcept {
         auto opt = [](const std::string &s) { return s.empty() ? casebook_str{nullptr, 0} : str(s); };
-        return casebook_actor{static_cast<uint32_t>(role), opt(id), opt(org), opt(email), opt(name)};
+        return casebook_actor{static_cast<uint32_t>(role), opt(id), opt(org), opt(email), opt(name),
+                              opt(token)};
     }
 };
 

@@ -76,6 +76,7 @@ fn actor() -> casebook_actor {
         org: none(),
         email: none(),
         name: none(),
+        token: none(),
     }
 }
 

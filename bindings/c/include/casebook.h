@@ -156,6 +156,10 @@ enum casebook_status
    */
   CASEBOOK_INTERNAL = 20,
   /**
+   * A tracking token is malformed, forged, revoked or cannot be checked.
+   */
+  CASEBOOK_INVALID_TOKEN = 21,
+  /**
    * A required pointer argument was NULL (a kind of `invalid_argument`).
    */
   CASEBOOK_NULL_ARGUMENT = 1001,
@@ -244,6 +248,10 @@ typedef struct casebook_actor {
    * A display name.
    */
   struct casebook_str name;
+  /**
+   * A tracking token: lets an anonymous reporter see their case and reply, nothing more.
+   */
+  struct casebook_str token;
 } casebook_actor;
 
 /**

@@ -54,6 +54,8 @@ pub enum casebook_status {
     CASEBOOK_INVALID_ARGUMENT = 19,
     /// An internal error (a bug); the operation had no effect.
     CASEBOOK_INTERNAL = 20,
+    /// A tracking token is malformed, forged, revoked or cannot be checked.
+    CASEBOOK_INVALID_TOKEN = 21,
     /// A required pointer argument was NULL (a kind of `invalid_argument`).
     CASEBOOK_NULL_ARGUMENT = 1001,
     /// A text argument is not valid UTF-8 (a kind of `invalid_argument`).
@@ -92,6 +94,7 @@ impl casebook_status {
         CASEBOOK_INVALID_CONFIG,
         CASEBOOK_INVALID_ARGUMENT,
         CASEBOOK_INTERNAL,
+        CASEBOOK_INVALID_TOKEN,
         CASEBOOK_NULL_ARGUMENT,
         CASEBOOK_INVALID_UTF8,
         CASEBOOK_PANIC,
@@ -136,6 +139,7 @@ impl casebook_status {
             CASEBOOK_INVALID_CONFIG => c"invalid_config",
             CASEBOOK_INVALID_ARGUMENT => c"invalid_argument",
             CASEBOOK_INTERNAL => c"internal",
+            CASEBOOK_INVALID_TOKEN => c"invalid_token",
             CASEBOOK_NULL_ARGUMENT => c"null_argument",
             CASEBOOK_INVALID_UTF8 => c"invalid_utf8",
             CASEBOOK_PANIC => c"panic",
@@ -179,6 +183,9 @@ impl casebook_status {
             CASEBOOK_INVALID_ARGUMENT => c"an argument of the call is invalid",
             CASEBOOK_INTERNAL => {
                 c"an internal error (please report it); the operation had no effect"
+            }
+            CASEBOOK_INVALID_TOKEN => {
+                c"the tracking token is malformed, forged, revoked or cannot be checked"
             }
             CASEBOOK_NULL_ARGUMENT => c"a required pointer argument was NULL",
             CASEBOOK_INVALID_UTF8 => c"a text argument is not valid UTF-8",

@@ -48,6 +48,8 @@ pub struct casebook_actor {
     pub email: casebook_str,
     /// A display name.
     pub name: casebook_str,
+    /// A tracking token: lets an anonymous reporter see their case and reply, nothing more.
+    pub token: casebook_str,
 }
 
 /// One diagnostics entry: `app_version`, `os`, `device`, `locale` or any other key.
@@ -113,13 +115,13 @@ unsafe fn actor(actor: *const casebook_actor) -> Result<Actor, Failure> {
     let a = unsafe { actor.as_ref() }.ok_or_else(|| Failure::null("actor"))?;
     // SAFETY: the texts are readable, per the caller.
     unsafe {
-        Ok(Actor {
-            role: role(a.role)?,
-            id: owned(opt_text(a.id, "actor.id")?),
-            org: owned(opt_text(a.org, "actor.org")?),
-            email: owned(opt_text(a.email, "actor.email")?),
-            name: owned(opt_text(a.name, "actor.name")?),
-        })
+        let mut who = Actor::new(role(a.role)?);
+        who.id = owned(opt_text(a.id, "actor.id")?);
+        who.org = owned(opt_text(a.org, "actor.org")?);
+        who.email = owned(opt_text(a.email, "actor.email")?);
+        who.name = owned(opt_text(a.name, "actor.name")?);
+        who.token = owned(opt_text(a.token, "actor.token")?);
+        Ok(who)
     }
 }
 

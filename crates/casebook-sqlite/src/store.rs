@@ -10,19 +10,48 @@ use crate::options::{Durability, SqliteOptions};
 use crate::schema;
 
 const HEAD: &str = "SELECT coalesce(max(position), 0) FROM events";
-const STREAM: &str = "SELECT id, version FROM streams WHERE name = ?1";
-const NEW_STREAM: &str = "INSERT INTO streams (name, version) VALUES (?1, ?2)";
-const SET_VERSION: &str = "UPDATE streams SET version = ?2 WHERE id = ?1";
+const STREAM: &str = "SELECT id, version, last FROM streams WHERE name = ?1";
+const NEW_STREAM: &str = "INSERT INTO streams (name, version, last) VALUES (?1, ?2, ?3)";
+const SET_VERSION: &str = "UPDATE streams SET version = ?2, last = ?3 WHERE id = ?1";
 const INSERT: &str =
-    "INSERT INTO events (position, stream_id, seq, payload) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO events (position, stream_id, seq, prev, payload) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Rows per multi-row INSERT: fewer statement executions for large appends.
+const CHUNK: usize = 16;
+const INSERT_CHUNK: &str = concat!(
+    "INSERT INTO events (position, stream_id, seq, prev, payload) VALUES ",
+    "(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),",
+    "(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),",
+    "(?,?,?,?,?),(?,?,?,?,?)"
+);
+
+/// One row of `events` waiting to be inserted: position, stream id, seq, prev, payload.
+type Row<'a> = (i64, i64, i64, i64, &'a str);
+
+fn insert_rows(tx: &Connection, rows: &[Row<'_>]) -> Result<(), rusqlite::Error> {
+    let mut chunks = rows.chunks_exact(CHUNK);
+    if rows.len() >= CHUNK {
+        let mut many = tx.prepare_cached(INSERT_CHUNK)?;
+        for chunk in &mut chunks {
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 5);
+            for (position, id, seq, prev, payload) in chunk {
+                params.extend([position as &dyn rusqlite::ToSql, id, seq, prev, payload]);
+            }
+            many.execute(params.as_slice())?;
+        }
+    }
+    let mut one = tx.prepare_cached(INSERT)?;
+    for (position, id, seq, prev, payload) in chunks.remainder() {
+        one.execute(params![position, id, seq, prev, payload])?;
+    }
+    Ok(())
+}
 const READ_ALL: &str = "SELECT e.position, s.name, e.seq, e.payload \
      FROM events AS e CROSS JOIN streams AS s ON s.id = e.stream_id \
      WHERE e.position > ?1 ORDER BY e.position";
-const READ_STREAM: &str = "SELECT e.position, e.seq, e.payload FROM events AS e \
-     WHERE e.stream_id = (SELECT id FROM streams WHERE name = ?1) ORDER BY e.seq";
+const EVENT_AT: &str = "SELECT stream_id, seq, prev, payload FROM events WHERE position = ?1";
+const LINK_AT: &str = "SELECT stream_id, seq, prev, '' FROM events WHERE position = ?1";
 const VERSION: &str = "SELECT version FROM streams WHERE name = ?1";
-const REWRITE: &str = "UPDATE events SET payload = ?3 \
-     WHERE stream_id = (SELECT id FROM streams WHERE name = ?1) AND seq = ?2";
+const REWRITE: &str = "UPDATE events SET payload = ?2 WHERE position = ?1";
 
 /// The embedded default store: one SQLite file in write-ahead-log mode.
 ///
@@ -82,8 +111,11 @@ impl SqliteStore {
         path: Option<PathBuf>,
         durability: Durability,
     ) -> Result<SqliteStore, StoreError> {
+        // Foreign keys stay off: `append` creates a stream's row in the same transaction as its
+        // events, and the check would cost a lookup per event.
         let pragmas = format!(
-            "PRAGMA synchronous = {}; PRAGMA secure_delete = ON; PRAGMA cache_size = -16384;",
+            "PRAGMA synchronous = {}; PRAGMA secure_delete = ON; PRAGMA foreign_keys = OFF; \
+             PRAGMA cache_size = -16384;",
             durability.pragma()
         );
         conn.execute_batch(&pragmas)
@@ -121,6 +153,57 @@ impl SqliteStore {
         Ok(busy == 0)
     }
 
+    /// Visits a stream's events from the last to the first by following their `prev` links,
+    /// checking that the chain stays in the stream and counts down to sequence 1. `sql` reads
+    /// (stream_id, seq, prev, payload) at a position; `visit` gets (position, seq, payload) and
+    /// returns false to stop early.
+    fn walk(
+        &self,
+        stream: &str,
+        sql: &str,
+        visit: &mut dyn FnMut(u64, u64, String) -> bool,
+    ) -> Result<(), StoreError> {
+        let what = "reading a stream";
+        let found: Option<(i64, i64, i64)> = self
+            .conn
+            .prepare_cached(STREAM)
+            .and_then(|mut s| {
+                s.query_row([stream], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .map_err(|e| map(what, e))?;
+        let Some((id, version, mut position)) = found else {
+            return Ok(());
+        };
+        let mut at = self.conn.prepare_cached(sql).map_err(|e| map(what, e))?;
+        let mut expected = version;
+        while expected > 0 {
+            let (sid, seq, prev, payload): (i64, i64, i64, String) = at
+                .query_row([position], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()
+                .map_err(|e| map(what, e))?
+                .ok_or_else(|| broken(stream, position))?;
+            if sid != id || seq != expected || prev >= position {
+                return Err(broken(stream, position));
+            }
+            if !visit(
+                to_u64("position", position)?,
+                to_u64("sequence", seq)?,
+                payload,
+            ) {
+                return Ok(());
+            }
+            expected -= 1;
+            position = prev;
+        }
+        if position != 0 {
+            return Err(broken(stream, position));
+        }
+        Ok(())
+    }
+
     fn read_head(conn: &Connection) -> Result<u64, StoreError> {
         let head: i64 = conn
             .prepare_cached(HEAD)
@@ -132,7 +215,7 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
-        validate_commits(commits)?;
+        check_distinct_streams(commits)?;
         if commits.is_empty() {
             return Self::read_head(&self.conn);
         }
@@ -146,15 +229,15 @@ impl Store for SqliteStore {
             let mut find = tx.prepare_cached(STREAM).map_err(|e| map(what, e))?;
             let mut create = tx.prepare_cached(NEW_STREAM).map_err(|e| map(what, e))?;
             let mut bump = tx.prepare_cached(SET_VERSION).map_err(|e| map(what, e))?;
-            let mut insert = tx.prepare_cached(INSERT).map_err(|e| map(what, e))?;
+            let mut rows: Vec<Row<'_>> = Vec::new();
             for c in commits {
-                let found: Option<(i64, i64)> = find
-                    .query_row([&c.stream], |r| Ok((r.get(0)?, r.get(1)?)))
+                let found: Option<(i64, i64, i64)> = find
+                    .query_row([&c.stream], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()
                     .map_err(|e| map(what, e))?;
-                let actual = match found {
-                    Some((_, v)) => to_u64("stream version", v)?,
-                    None => 0,
+                let (actual, mut prev) = match found {
+                    Some((_, v, last)) => (to_u64("stream version", v)?, last),
+                    None => (0, 0),
                 };
                 if actual != c.expected_version {
                     // Dropping `tx` rolls back whatever earlier commits of this append wrote.
@@ -168,15 +251,16 @@ impl Store for SqliteStore {
                     continue;
                 }
                 let new_version = to_i64(actual + c.payloads.len() as u64);
+                let new_last = to_i64(position + c.payloads.len() as u64);
                 let id = match found {
-                    Some((id, _)) => {
-                        bump.execute(params![id, new_version])
+                    Some((id, _, _)) => {
+                        bump.execute(params![id, new_version, new_last])
                             .map_err(|e| map(what, e))?;
                         id
                     }
                     None => {
                         create
-                            .execute(params![c.stream, new_version])
+                            .execute(params![c.stream, new_version, new_last])
                             .map_err(|e| map(what, e))?;
                         tx.last_insert_rowid()
                     }
@@ -184,11 +268,12 @@ impl Store for SqliteStore {
                 for (i, payload) in c.payloads.iter().enumerate() {
                     position += 1;
                     let seq = to_i64(actual + i as u64 + 1);
-                    insert
-                        .execute(params![to_i64(position), id, seq, payload])
-                        .map_err(|e| map(what, e))?;
+                    let here = to_i64(position);
+                    rows.push((here, id, seq, prev, payload.as_str()));
+                    prev = here;
                 }
             }
+            insert_rows(&tx, &rows).map_err(|e| map(what, e))?;
         }
         tx.commit().map_err(|e| map(what, e))?;
         Ok(position)
@@ -209,23 +294,17 @@ impl Store for SqliteStore {
     }
 
     fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
-        let what = "reading a stream";
-        let mut stmt = self
-            .conn
-            .prepare_cached(READ_STREAM)
-            .map_err(|e| map(what, e))?;
-        let mut rows = stmt.query([stream]).map_err(|e| map(what, e))?;
         let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| map(what, e))? {
-            let position: i64 = row.get(0).map_err(|e| map(what, e))?;
-            let seq: i64 = row.get(1).map_err(|e| map(what, e))?;
+        self.walk(stream, EVENT_AT, &mut |position, seq, payload| {
             out.push(StoredEvent {
-                position: to_u64("position", position)?,
+                position,
                 stream: stream.to_string(),
-                seq: to_u64("sequence", seq)?,
-                payload: row.get(2).map_err(|e| map(what, e))?,
+                seq,
+                payload,
             });
-        }
+            true
+        })?;
+        out.reverse();
         Ok(out)
     }
 
@@ -248,16 +327,22 @@ impl Store for SqliteStore {
     /// checkpointed and truncated so the old payload is not left anywhere in the store's files.
     fn rewrite(&mut self, stream: &str, seq: u64, payload: &str) -> Result<(), StoreError> {
         let what = "rewriting an event";
-        let changed = self
-            .conn
-            .prepare_cached(REWRITE)
-            .and_then(|mut s| s.execute(params![stream, to_i64(seq), payload]))
-            .map_err(|e| map(what, e))?;
-        if changed == 0 {
+        let mut target = None;
+        self.walk(stream, LINK_AT, &mut |position, s, _| {
+            if s == seq {
+                target = Some(position);
+            }
+            s > seq
+        })?;
+        let Some(position) = target else {
             return Err(StoreError::Backend(format!(
                 "no event {seq} in stream {stream}; nothing was rewritten"
             )));
-        }
+        };
+        self.conn
+            .prepare_cached(REWRITE)
+            .and_then(|mut s| s.execute(params![to_i64(position), payload]))
+            .map_err(|e| map(what, e))?;
         self.checkpoint()?;
         Ok(())
     }
@@ -272,4 +357,25 @@ fn event_from_row(row: &rusqlite::Row<'_>, what: &str) -> Result<StoredEvent, St
         seq: to_u64("sequence", seq)?,
         payload: row.get(3).map_err(|e| map(what, e))?,
     })
+}
+
+/// The core's `validate_commits`, without its quadratic scan on large batches: the core's
+/// function is called only to word the error when a stream does appear twice.
+fn check_distinct_streams(commits: &[Commit]) -> Result<(), StoreError> {
+    if commits.len() < 16 {
+        return validate_commits(commits);
+    }
+    let mut seen = std::collections::HashSet::with_capacity(commits.len());
+    if commits.iter().all(|c| seen.insert(c.stream.as_str())) {
+        Ok(())
+    } else {
+        validate_commits(commits)
+    }
+}
+
+fn broken(stream: &str, position: i64) -> StoreError {
+    StoreError::Corrupt(format!(
+        "the chain of events of stream {stream} is broken at position {position}; restore the \
+         store from a backup"
+    ))
 }

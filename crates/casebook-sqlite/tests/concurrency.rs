@@ -112,3 +112,22 @@ fn racing_writers_lose_no_update() {
     assert_eq!(positions, (1..=2 * total).collect::<Vec<_>>());
     println!("{total} increments by {THREADS} writers, {conflicts} conflicts retried");
 }
+
+/// A writer that cannot get the lock within its busy timeout fails with `storage_failed` and a
+/// message saying what to do, and succeeds once the lock is free.
+#[test]
+fn lock_held_past_the_busy_timeout_is_storage_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("casebook.db");
+    let opts = SqliteOptions::default().with_busy_timeout(std::time::Duration::from_millis(50));
+    let mut s = SqliteStore::open(&path, opts).unwrap();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = s.append(&[one("case/x", 0, "x".into())]).unwrap_err();
+    assert_eq!(err.code(), "storage_failed");
+    assert!(err.to_string().contains("busy timeout"), "{err}");
+    // Readers are not blocked by the writer.
+    assert_eq!(s.head().unwrap(), 0);
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(s.append(&[one("case/x", 0, "x".into())]).unwrap(), 1);
+}

@@ -124,3 +124,21 @@ fn rewrite_of_a_missing_event_is_an_error() {
         "storage_failed"
     );
 }
+
+#[test]
+fn large_batch_with_a_repeated_stream_is_refused_whole() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut batch: Vec<Commit> = (0..100)
+        .map(|i| commit(&format!("case/{i}"), 0, &["x"]))
+        .collect();
+    assert_eq!(s.append(&batch).unwrap(), 100);
+    batch = (0..100)
+        .map(|i| commit(&format!("case/new{i}"), 0, &["y"]))
+        .collect();
+    batch.push(commit("case/new7", 1, &["z"]));
+    let err = s.append(&batch).unwrap_err();
+    assert_eq!(err.code(), "storage_failed");
+    assert!(err.to_string().contains("case/new7 appears twice"), "{err}");
+    assert_eq!(s.head().unwrap(), 100);
+    assert_eq!(s.stream_version("case/new0").unwrap(), 0);
+}

@@ -100,6 +100,7 @@ fn verify(path: &Path, acked: &[Ack]) -> u64 {
     drop(conn);
     let mut commits: BTreeMap<(u64, u64), Vec<Part>> = BTreeMap::new();
     let mut by_position = BTreeMap::new();
+    let mut streams: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let mut count = 0u64;
     store
         .read_all(0, &mut |e| {
@@ -109,6 +110,10 @@ fn verify(path: &Path, acked: &[Ack]) -> u64 {
             let key = (v["r"].as_u64().unwrap(), v["c"].as_u64().unwrap());
             let i = v["i"].as_u64().unwrap();
             by_position.insert(e.position, (key, i));
+            streams
+                .entry(e.stream.clone())
+                .or_default()
+                .push(e.position);
             commits
                 .entry(key)
                 .or_default()
@@ -124,6 +129,15 @@ fn verify(path: &Path, acked: &[Ack]) -> u64 {
             assert_eq!(stream, &evs[0].1);
             assert_eq!(*seq, evs[0].2 + k as u64);
         }
+    }
+    for (name, positions) in &streams {
+        let evs = store.read_stream(name).unwrap();
+        assert_eq!(
+            evs.iter().map(|e| e.position).collect::<Vec<_>>(),
+            *positions
+        );
+        assert!(evs.iter().enumerate().all(|(i, e)| e.seq == i as u64 + 1));
+        assert_eq!(store.stream_version(name).unwrap(), positions.len() as u64);
     }
     for &(first, run, c) in acked {
         for i in 0..3 {
@@ -160,7 +174,7 @@ fn acknowledged_commits_survive_sigkill() {
             acked.clear();
         }
         let mode = if it % 2 == 0 { "full" } else { "normal" };
-        let delay = Duration::from_micros(rng.next() % 40_000);
+        let delay = Duration::from_micros(rng.next() % 60_000);
         let writer = start(&file, it, mode);
         std::thread::sleep(delay);
         let new = kill(writer);

@@ -93,3 +93,31 @@ fn damaged_header_is_storage_corrupt() {
     let err = SqliteStore::open(&path, SqliteOptions::default()).unwrap_err();
     assert_eq!(err.code(), "storage_corrupt", "{err}");
 }
+
+#[test]
+fn tampered_stream_chain_is_storage_corrupt() {
+    use casebook::store::{Commit, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("casebook.db");
+    let mut s = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    let one = |stream: &str, v: u64| Commit {
+        stream: stream.into(),
+        expected_version: v,
+        payloads: vec!["p".into(), "q".into()],
+    };
+    s.append(&[one("case/a", 0), one("case/b", 0)]).unwrap();
+    s.append(&[one("case/a", 2)]).unwrap();
+    assert_eq!(s.read_stream("case/a").unwrap().len(), 4);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    // Point case/a's third event at case/b's events.
+    c.execute("UPDATE events SET prev = 4 WHERE position = 5", [])
+        .unwrap();
+    let err = s.read_stream("case/a").unwrap_err();
+    assert_eq!(err.code(), "storage_corrupt", "{err}");
+    assert!(err.to_string().contains("case/a"), "{err}");
+    assert_eq!(
+        s.rewrite("case/a", 1, "x").unwrap_err().code(),
+        "storage_corrupt"
+    );
+    assert_eq!(s.read_stream("case/b").unwrap().len(), 2);
+}

@@ -62,6 +62,13 @@ pub struct Actor {
     /// A display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A tracking token: lets an anonymous reporter see their case and reply, nothing more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The case a verified token grants (set by the engine, never by callers).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) token_case: Option<crate::ids::CaseId>,
 }
 
 impl Actor {
@@ -73,6 +80,8 @@ impl Actor {
             org: None,
             email: None,
             name: None,
+            token: None,
+            token_case: None,
         }
     }
 
@@ -105,6 +114,11 @@ impl Actor {
     pub fn named(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
+    }
+
+    /// The case this actor's verified tracking token grants, if any.
+    pub fn token_case(&self) -> Option<crate::ids::CaseId> {
+        self.token_case
     }
 
     /// Staff or not.

@@ -282,6 +282,12 @@ pub struct Case {
     pub commitments: Vec<Commitment>,
     /// Where it may be seen.
     pub visibility: Visibility,
+    /// Whether the reporter agreed to show their name on a shared or public case.
+    pub show_reporter: bool,
+    /// People added to the case (person keys); they see it and may reply.
+    pub participants: Vec<String>,
+    /// Tracking tokens issued for the case (nonce, revoked).
+    pub tokens: Vec<(String, bool)>,
     /// Comments: all, and public agent replies.
     pub comments: u32,
     /// Public replies by staff.
@@ -306,6 +312,9 @@ impl Case {
 
     /// True when `actor` is this case's reporter (by user id, or by email when the case has no user).
     pub fn is_reporter(&self, actor: &Actor) -> bool {
+        if actor.token_case == Some(self.id) {
+            return true;
+        }
         match (&self.reporter.user, &actor.id) {
             (Some(u), Some(a)) => return u == a,
             (Some(_), None) => return false,

@@ -113,6 +113,22 @@ pub enum CaseCommand {
         /// The date it is due.
         due: Option<NaiveDate>,
     },
-    /// Change who may see the case.
-    SetVisibility(Visibility),
+    /// Change who may see the case, and/or (the reporter) whether their name shows.
+    SetVisibility {
+        /// The new visibility.
+        visibility: Option<Visibility>,
+        /// Whether the reporter's name shows on shared and public cases.
+        show_reporter: Option<bool>,
+    },
+    /// Add a participant, who then sees the case and may reply.
+    AddParticipant {
+        /// Their host user id.
+        id: Option<String>,
+        /// Their email.
+        email: Option<String>,
+    },
+    /// Issue a new tracking token (staff).
+    IssueToken,
+    /// Revoke a tracking token by its nonce.
+    RevokeToken(String),
 }

@@ -20,6 +20,13 @@ pub struct ConfigChange {
     /// Input limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
+    /// The visibility policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::Policy>,
+    /// The secret for tracking tokens (at least 16 bytes). Held in memory only: it is never
+    /// written to the store, so hosts pass it again when they open the casebook.
+    #[serde(default, skip_serializing)]
+    pub tracking_secret: Option<String>,
 }
 
 /// A configuration event (the payload of the `casebook` stream).

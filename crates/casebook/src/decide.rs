@@ -13,6 +13,7 @@ use crate::event::{Change, Event};
 use crate::ids::{CaseId, CommentId, IdSource};
 use crate::limits::Limits;
 use crate::outcome::Outcome;
+use crate::policy::{Action, Policy, Relation};
 use crate::workflow::{Taker, Workflow};
 
 /// What `decide` may consult besides the case itself.
@@ -25,22 +26,15 @@ pub struct Context<'a> {
     pub key_prefix: &'a str,
     /// Finds another case by id or key (for duplicates and links).
     pub lookup: &'a dyn Fn(&str) -> Option<&'a Case>,
+    /// The visibility policy.
+    pub policy: &'a Policy,
+    /// Whether tracking tokens can be issued (the host set a secret).
+    pub tokens: bool,
 }
 
 /// The key people use for a person in watcher and voter lists.
 pub fn person_key(actor: &Actor) -> Option<String> {
     Reporter::from_actor(actor).index_key()
-}
-
-/// May the actor see this case at all? (The full policy refines this; the basic rule is: staff see
-/// everything, customers see their own cases, their organisation's shared cases and public ones.)
-pub fn can_view(case: &Case, actor: &Actor) -> bool {
-    use crate::case::Visibility::*;
-    actor.is_staff()
-        || case.is_reporter(actor)
-        || case.visibility == Public
-        || (case.visibility == Organization && actor.org.is_some() && actor.org == case.org)
-        || person_key(actor).is_some_and(|k| case.watchers.contains(&k))
 }
 
 pub(crate) fn check_len(field: &str, value: &str, limit: usize) -> Result<()> {
@@ -222,13 +216,26 @@ pub fn decide_report(
             "a report starts private; staff may share it",
         ));
     }
-    Ok(vec![Event {
+    let anonymous = matches!(&change, Change::Reported { reporter, .. } if reporter.is_anonymous() || reporter.user.is_none());
+    let mut events = vec![Event {
         case: id,
         seq: 1,
         at: now,
         actor: actor.clone(),
         change,
-    }])
+    }];
+    // A reporter without an account gets a tracking token to follow the case.
+    if anonymous && ctx.tokens {
+        let nonce = id.as_uuid().simple().to_string()[16..].to_string();
+        events.push(Event {
+            case: id,
+            seq: 2,
+            at: now,
+            actor: actor.clone(),
+            change: Change::TokenIssued { nonce },
+        });
+    }
+    Ok(events)
 }
 
 fn taker(actor: &Actor, case: &Case) -> Vec<Taker> {
@@ -292,19 +299,43 @@ pub fn decide(
     now: DateTime<Utc>,
     ids: &mut dyn IdSource,
 ) -> Result<Vec<Event>> {
-    if !can_view(case, actor) {
+    let relation = ctx.policy.relation(case, actor);
+    if relation == Relation::Stranger {
         return Err(Error::NotFound {
             reference: format!("{}-{}", ctx.key_prefix, case.number),
         });
     }
     let l = ctx.limits;
     let staff = actor.is_staff();
-    let reporter = case.is_reporter(actor);
-    let staff_only = |what: &str| -> Result<()> {
-        if staff {
+    let reporter = relation == Relation::Reporter;
+    // A tracking token lets its holder see the case and reply, nothing more.
+    if actor.token_case() == Some(case.id)
+        && !matches!(
+            cmd,
+            CaseCommand::Comment {
+                internal: false,
+                ..
+            } | CaseCommand::RevokeToken(_)
+        )
+    {
+        return Err(Error::forbidden(
+            "this action with a tracking token",
+            actor.role,
+            "a tracking token lets you follow your case and reply; sign in for more",
+        ));
+    }
+    let require = |action: Action| -> Result<()> {
+        if ctx.policy.allows(relation, action) {
             Ok(())
         } else {
-            Err(Error::forbidden(what, actor.role, "this is for staff"))
+            let who = match relation {
+                Relation::Staff(_) => "the policy does not grant it to this staff role",
+                Relation::Reporter => "the policy does not grant it to reporters",
+                Relation::Participant => "the policy does not grant it to participants",
+                Relation::OrgMember => "the policy does not grant it to organisation members",
+                _ => "the policy does not grant it to viewers of public cases",
+            };
+            Err(Error::forbidden(action.as_str(), actor.role, who))
         }
     };
     let mut out = Out {
@@ -326,13 +357,11 @@ pub fn decide(
                     "internal notes are for staff; leave out \"internal\" to reply",
                 ));
             }
-            if !staff && !reporter {
-                return Err(Error::forbidden(
-                    "commenting",
-                    actor.role,
-                    "only the reporter and staff comment on a case; vote or watch instead",
-                ));
-            }
+            require(if *internal {
+                Action::InternalNote
+            } else {
+                Action::Comment
+            })?;
             out.push(Change::Commented {
                 id: CommentId(ids.next_id(now)),
                 body: body.clone(),
@@ -388,6 +417,7 @@ pub fn decide(
                     hint,
                 });
             };
+            require(Action::Transition)?;
             let takers = taker(actor, case);
             if !t.by.iter().any(|b| takers.contains(b)) {
                 let by: Vec<&str> =
@@ -430,7 +460,7 @@ pub fn decide(
             let mut original = None;
             if let Some(Outcome::Duplicate { of }) = &outcome {
                 let orig = (ctx.lookup)(of)
-                    .filter(|c| can_view(c, actor))
+                    .filter(|c| ctx.policy.can_view(c, actor))
                     .ok_or_else(|| Error::NotFound {
                         reference: of.clone(),
                     })?;
@@ -508,7 +538,7 @@ pub fn decide(
             }
         }
         CaseCommand::Assign { assignee, team } => {
-            staff_only("assigning")?;
+            require(Action::Assign)?;
             opt_len("assignee", assignee.as_deref(), l.short_bytes)?;
             opt_len("team", team.as_deref(), l.short_bytes)?;
             if assignee.is_none() && team.is_none() {
@@ -528,7 +558,7 @@ pub fn decide(
             });
         }
         CaseCommand::SetPriority(p) => {
-            staff_only("setting the priority")?;
+            require(Action::SetPriority)?;
             if *p != case.priority {
                 out.push(Change::PriorityChanged {
                     from: case.priority,
@@ -537,7 +567,7 @@ pub fn decide(
             }
         }
         CaseCommand::Tag { add, remove } => {
-            staff_only("tagging")?;
+            require(Action::Tag)?;
             let add = clean_tags(add, l)?;
             let remove = clean_tags(remove, l)?;
             let added: Vec<String> = add.into_iter().filter(|t| !case.tags.contains(t)).collect();
@@ -559,7 +589,7 @@ pub fn decide(
             }
         }
         CaseCommand::Link { kind, target } => {
-            staff_only("linking")?;
+            require(Action::Link)?;
             check_len("target", target, l.long_bytes)?;
             match kind {
                 LinkKind::Defect => {
@@ -599,6 +629,7 @@ pub fn decide(
             }
         }
         CaseCommand::Vote => {
+            require(Action::Vote)?;
             let who = person_key(actor)
                 .ok_or_else(|| Error::forbidden("voting", actor.role, "sign in to vote"))?;
             if !case.voters.contains(&who) {
@@ -606,6 +637,7 @@ pub fn decide(
             }
         }
         CaseCommand::Watch(on) => {
+            require(Action::Watch)?;
             let who = person_key(actor).ok_or_else(|| {
                 Error::forbidden("watching", actor.role, "sign in to watch a case")
             })?;
@@ -621,7 +653,7 @@ pub fn decide(
             target_release,
             due,
         } => {
-            staff_only("making a promise")?;
+            require(Action::Promise)?;
             check_len("text", text, l.long_bytes)?;
             opt_len("target_release", target_release.as_deref(), l.short_bytes)?;
             if text.trim().is_empty() {
@@ -647,11 +679,67 @@ pub fn decide(
                 },
             });
         }
-        CaseCommand::SetVisibility(v) => {
-            staff_only("changing the visibility")?;
-            if *v != case.visibility {
-                out.push(Change::VisibilityChanged { visibility: *v });
+        CaseCommand::SetVisibility {
+            visibility,
+            show_reporter,
+        } => {
+            if visibility.is_some() {
+                require(Action::SetVisibility)?;
             }
+            if show_reporter.is_some() && !reporter && !staff {
+                return Err(Error::forbidden(
+                    "showing the reporter's name",
+                    actor.role,
+                    "only the reporter chooses that",
+                ));
+            }
+            let new_vis = visibility.unwrap_or(case.visibility);
+            let show = show_reporter.filter(|s| *s != case.show_reporter);
+            if new_vis != case.visibility || show.is_some() {
+                out.push(Change::VisibilityChanged {
+                    visibility: new_vis,
+                    show_reporter: show,
+                });
+            }
+        }
+        CaseCommand::AddParticipant { id, email } => {
+            require(Action::AddParticipant)?;
+            opt_len("participant.id", id.as_deref(), l.short_bytes)?;
+            opt_len("participant.email", email.as_deref(), l.short_bytes)?;
+            let who = Reporter {
+                user: id.clone(),
+                email: email.clone(),
+                name: None,
+            };
+            let key = who.index_key().ok_or_else(|| {
+                Error::invalid("participant", "name the participant by id or email")
+            })?;
+            if !case.participants.contains(&key) && case.reporter.index_key().as_ref() != Some(&key)
+            {
+                out.push(Change::ParticipantAdded { participant: key });
+            }
+        }
+        CaseCommand::IssueToken => {
+            require(Action::ManageTokens)?;
+            let nonce = ids.next_id(now).simple().to_string()[16..].to_string();
+            out.push(Change::TokenIssued { nonce });
+        }
+        CaseCommand::RevokeToken(nonce) => {
+            if !reporter {
+                require(Action::ManageTokens)?;
+            }
+            if !case
+                .tokens
+                .iter()
+                .any(|(n, revoked)| n == nonce && !revoked)
+            {
+                return Err(Error::InvalidToken(
+                    "it is not an active token of this case".into(),
+                ));
+            }
+            out.push(Change::TokenRevoked {
+                nonce: nonce.clone(),
+            });
         }
     }
     Ok(out.events)

@@ -7,13 +7,15 @@ use crate::actor::{Actor, Role};
 use crate::case::Case;
 use crate::command::{CaseCommand, Report};
 use crate::config::{ConfigChange, ConfigEvent};
-use crate::decide::{self, Context, can_view};
+use crate::decide::{self, Context};
 use crate::error::{Error, Result};
 use crate::event::{CONFIG_STREAM, Event, KEYS_STREAM, KeyClaim, case_stream};
 use crate::ids::{CaseId, IdSource};
 use crate::limits::Limits;
+use crate::policy::Policy;
 use crate::store::{Commit, Store, StoreError, StoredEvent};
 use crate::table::CaseTable;
+use crate::token::TokenKey;
 use crate::workflow::Workflow;
 
 const RETRIES: usize = 3;
@@ -22,12 +24,16 @@ const RETRIES: usize = 3;
 pub struct Casebook<S: Store> {
     store: S,
     ids: Box<dyn IdSource>,
+    token_key: Option<TokenKey>,
     state: State,
 }
 
 /// Everything folded from the log.
 struct State {
+    derived: crate::derived::Derived,
     workflow: Workflow,
+    policy: Policy,
+    tokens: bool,
     limits: Limits,
     key_prefix: String,
     table: CaseTable,
@@ -68,7 +74,7 @@ impl State {
 
     fn find_visible(&self, reference: &str, viewer: &Actor) -> Result<&Case> {
         self.find(reference)
-            .filter(|c| can_view(c, viewer))
+            .filter(|c| self.policy.can_view(c, viewer))
             .ok_or_else(|| Error::NotFound {
                 reference: reference.chars().take(100).collect(),
             })
@@ -80,6 +86,8 @@ impl State {
             limits: &self.limits,
             key_prefix: &self.key_prefix,
             lookup,
+            policy: &self.policy,
+            tokens: self.tokens,
         }
     }
 
@@ -102,6 +110,8 @@ impl State {
                 serde_json::from_str(&e.payload).map_err(|err| corrupt(e, err))?;
             self.apply_config(&event.change)?;
             self.config_version = e.seq;
+        } else if e.stream != CONFIG_STREAM {
+            self.derived.on_stream_event(e)?;
         }
         self.head = self.head.max(e.position);
         Ok(())
@@ -109,7 +119,8 @@ impl State {
 
     fn apply_event(&mut self, event: &Event) -> Result<()> {
         let old = self.table.get(event.case).cloned();
-        let case = crate::fold::apply(old, event)?;
+        let case = crate::fold::apply(old.clone(), event)?;
+        self.derived.on_case_event(old.as_ref(), &case, event)?;
         self.table.put(case);
         Ok(())
     }
@@ -124,6 +135,10 @@ impl State {
         if let Some(l) = &change.limits {
             self.limits = l.clone();
         }
+        if let Some(p) = &change.policy {
+            p.validate()?;
+            self.policy = p.clone();
+        }
         Ok(())
     }
 }
@@ -132,7 +147,10 @@ impl<S: Store> Casebook<S> {
     /// Opens a casebook on a store, replaying everything it holds.
     pub fn open(store: S, ids: Box<dyn IdSource>) -> Result<Self> {
         let state = State {
+            derived: crate::derived::Derived::default(),
             workflow: Workflow::default(),
+            policy: Policy::default(),
+            tokens: false,
             limits: Limits::default(),
             key_prefix: "CB".into(),
             table: CaseTable::default(),
@@ -140,7 +158,12 @@ impl<S: Store> Casebook<S> {
             config_version: 0,
             head: 0,
         };
-        let mut book = Self { store, ids, state };
+        let mut book = Self {
+            store,
+            ids,
+            token_key: None,
+            state,
+        };
         book.sync()?;
         Ok(book)
     }
@@ -171,6 +194,52 @@ impl<S: Store> Casebook<S> {
         } else {
             self.sync()
         }
+    }
+
+    /// The visibility policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.state.policy
+    }
+
+    /// Sets the host's secret for tracking tokens. It is kept in memory only, never in the store:
+    /// the host passes it again each time it opens the casebook.
+    pub fn set_token_secret(&mut self, secret: &[u8]) -> Result<()> {
+        self.token_key = Some(TokenKey::new(secret)?);
+        self.state.tokens = true;
+        Ok(())
+    }
+
+    /// The active tracking token of a case, when tokens are enabled and one was issued.
+    pub fn tracking_token(&self, id: CaseId) -> Option<String> {
+        let key = self.token_key.as_ref()?;
+        let case = self.state.table.get(id)?;
+        let (nonce, _) = case.tokens.iter().rev().find(|(_, revoked)| !revoked)?;
+        Some(key.issue(id, nonce))
+    }
+
+    /// Checks an actor's tracking token, if it has one, and returns the actor with the case the
+    /// token grants. Actors without a token are returned as they are.
+    pub fn authenticate(&self, actor: &Actor) -> Result<Actor> {
+        let Some(token) = &actor.token else {
+            return Ok(actor.clone());
+        };
+        let key = self.token_key.as_ref().ok_or_else(|| {
+            Error::InvalidToken("tracking tokens are not enabled in this casebook".into())
+        })?;
+        let (case, nonce) = key.verify(token)?;
+        let active = self
+            .state
+            .table
+            .get(case)
+            .is_some_and(|c| c.tokens.iter().any(|(n, revoked)| *n == nonce && !revoked));
+        if !active {
+            return Err(Error::InvalidToken(
+                "it was revoked; ask support for a new link".into(),
+            ));
+        }
+        let mut a = actor.clone();
+        a.token_case = Some(case);
+        Ok(a)
     }
 
     /// The workflow in force.
@@ -247,6 +316,12 @@ impl<S: Store> Casebook<S> {
             return Err(Error::InvalidConfig(format!(
                 "key_prefix '{p}' must be 1 to 10 ASCII letters or digits"
             )));
+        }
+        if let Some(p) = &change.policy {
+            p.validate()?;
+        }
+        if let Some(secret) = &change.tracking_secret {
+            self.set_token_secret(secret.as_bytes())?;
         }
         if let Some(def) = &change.workflow {
             let wf = Workflow::new(def.clone())?;

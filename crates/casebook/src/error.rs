@@ -78,6 +78,8 @@ error_codes! {
     InvalidArgument = 19 => "invalid_argument",
     /// An internal error (a bug); the operation had no effect.
     Internal = 20 => "internal",
+    /// A tracking token is malformed, forged, revoked or cannot be checked.
+    InvalidToken = 21 => "invalid_token",
 }
 
 /// An error of the core engine.
@@ -150,6 +152,9 @@ pub enum Error {
     /// The operation is not supported.
     #[error("{0} is not supported")]
     Unsupported(String),
+    /// A tracking token is not valid.
+    #[error("the tracking token is not valid: {0}")]
+    InvalidToken(String),
     /// A bug: the operation had no effect.
     #[error("internal error (please report it): {0}")]
     Internal(String),
@@ -175,6 +180,7 @@ impl Error {
             },
             Error::Unsupported(_) => ErrorCode::Unsupported,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::InvalidToken(_) => ErrorCode::InvalidToken,
         }
     }
 

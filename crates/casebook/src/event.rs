@@ -132,10 +132,28 @@ pub enum Change {
         /// The promise.
         commitment: Commitment,
     },
-    /// The visibility changed.
+    /// The visibility changed, or the reporter chose whether their name shows.
     VisibilityChanged {
         /// The new visibility.
         visibility: Visibility,
+        /// Whether the reporter's name shows on a shared or public case.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        show_reporter: Option<bool>,
+    },
+    /// A participant was added.
+    ParticipantAdded {
+        /// The participant's person key.
+        participant: String,
+    },
+    /// A tracking token was issued (the token is derived from the nonce and the host's secret).
+    TokenIssued {
+        /// The nonce.
+        nonce: String,
+    },
+    /// A tracking token was revoked.
+    TokenRevoked {
+        /// The nonce.
+        nonce: String,
     },
 }
 
@@ -154,6 +172,9 @@ impl Change {
             Change::Watched { .. } => "watched",
             Change::Promised { .. } => "promised",
             Change::VisibilityChanged { .. } => "visibility_changed",
+            Change::ParticipantAdded { .. } => "participant_added",
+            Change::TokenIssued { .. } => "token_issued",
+            Change::TokenRevoked { .. } => "token_revoked",
         }
     }
 }

@@ -54,6 +54,9 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 outcome: None,
                 commitments: Vec::new(),
                 visibility: *visibility,
+                show_reporter: false,
+                participants: Vec::new(),
+                tokens: Vec::new(),
                 comments: 0,
                 public_replies: 0,
                 reopened: 0,
@@ -143,7 +146,26 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
             }
             case.commitments.push(commitment.clone());
         }
-        Change::VisibilityChanged { visibility } => case.visibility = *visibility,
+        Change::VisibilityChanged {
+            visibility,
+            show_reporter,
+        } => {
+            case.visibility = *visibility;
+            if let Some(s) = show_reporter {
+                case.show_reporter = *s;
+            }
+        }
+        Change::ParticipantAdded { participant } => {
+            if !case.participants.contains(participant) {
+                case.participants.push(participant.clone());
+            }
+        }
+        Change::TokenIssued { nonce } => case.tokens.push((nonce.clone(), false)),
+        Change::TokenRevoked { nonce } => {
+            for t in case.tokens.iter_mut().filter(|t| t.0 == *nonce) {
+                t.1 = true;
+            }
+        }
     }
     Ok(case)
 }

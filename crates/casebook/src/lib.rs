@@ -17,10 +17,12 @@
 #![warn(missing_docs)]
 
 pub mod actor;
+pub mod calendar;
 pub mod case;
 pub mod command;
 pub mod config;
 pub mod decide;
+mod derived;
 #[cfg(feature = "email")]
 pub mod email;
 pub mod engine;
@@ -30,11 +32,16 @@ pub mod fold;
 pub mod ids;
 pub mod limits;
 pub mod outcome;
+pub mod policy;
 pub mod protocol;
 pub mod query;
 mod reads;
+pub mod roadmap;
+pub mod search;
+pub mod sla;
 pub mod store;
 pub mod table;
+pub mod token;
 pub mod view;
 pub mod workflow;
 

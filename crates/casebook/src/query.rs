@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::case::{Case, Priority};
-use crate::decide::{can_view, person_key};
+use crate::decide::person_key;
 use crate::error::{Error, Result};
+use crate::policy::Policy;
 use crate::table::{CaseTable, Slot};
 use crate::workflow::{Category, Workflow};
 
@@ -60,6 +61,7 @@ fn below(set: &std::collections::BTreeSet<Slot>, end: Slot) -> Box<dyn Iterator<
 pub fn list<'a>(
     table: &'a CaseTable,
     workflow: &Workflow,
+    policy: &Policy,
     viewer: &Actor,
     filter: &ListFilter,
     cursor: Option<&str>,
@@ -124,7 +126,7 @@ pub fn list<'a>(
                 c.subject.to_lowercase().contains(t) || c.description.to_lowercase().contains(t)
             })
             && (!mine || c.is_reporter(viewer))
-            && can_view(c, viewer)
+            && policy.can_view(c, viewer)
     };
     let mut cases = Vec::with_capacity(limit.min(64));
     let mut next = None;

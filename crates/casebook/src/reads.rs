@@ -1,46 +1,78 @@
 //! Typed reads on a casebook: every one goes through the visibility projection.
 
 use crate::actor::Actor;
+use crate::case::{Case, LinkKind};
 use crate::engine::Casebook;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ids::CaseId;
 use crate::query::{self, ListFilter};
 use crate::store::Store;
-use crate::view::{self, CaseView};
+use crate::view::{self, CaseView, DuplicateOfView};
 
 /// The default page size of `list`.
 pub const DEFAULT_PAGE: usize = 50;
 
 impl<S: Store> Casebook<S> {
-    /// One case as the viewer may see it, with its timeline; `not_found` when they may not.
-    pub fn view_case(&self, reference: &str, viewer: &Actor) -> Result<CaseView> {
-        let case = self.find_visible(reference, viewer)?;
-        let events = self.events_of(case.id)?;
-        Ok(view::view(
+    fn project(&self, case: &Case, viewer: &Actor, with_timeline: bool) -> Result<CaseView> {
+        let events = if with_timeline {
+            Some(self.events_of(case.id)?)
+        } else {
+            None
+        };
+        let mut v = view::view(
             case,
             viewer,
             self.workflow(),
             self.key_prefix(),
-            Some(&events),
-        ))
+            self.policy(),
+            events.as_deref(),
+        );
+        let original = case
+            .links
+            .iter()
+            .find(|l| l.kind == LinkKind::DuplicateOf)
+            .and_then(|l| l.case)
+            .and_then(|id| self.cases().get(id));
+        if let Some(o) = original {
+            v.duplicate_of = Some(DuplicateOfView {
+                key: self.key_of(o),
+                status_label: self
+                    .workflow()
+                    .state(&o.status)
+                    .and_then(|s| s.label.clone())
+                    .unwrap_or_else(|| o.status.clone()),
+                category: self.workflow().category(&o.status),
+                outcome: o.outcome.as_ref().map(|x| x.plain_words()),
+            });
+        }
+        Ok(v)
     }
 
-    /// A case just reported, as its reporter sees it; also for anonymous reporters, who cannot
-    /// look it up again without a tracking token.
-    pub fn view_reported(&self, id: crate::ids::CaseId, reporter: &Actor) -> Result<CaseView> {
-        let case = self
-            .cases()
-            .get(id)
-            .ok_or_else(|| crate::error::Error::NotFound {
-                reference: id.to_string(),
+    /// One case as the viewer may see it, with its timeline; `not_found` when they may not.
+    pub fn view_case(&self, reference: &str, viewer: &Actor) -> Result<CaseView> {
+        let case = self.find_visible(reference, viewer)?;
+        self.project(case, viewer, true)
+    }
+
+    /// A case just reported, as its reporter sees it, with the tracking token of an anonymous
+    /// reporter (who cannot look the case up again without it).
+    pub fn view_reported(&self, id: CaseId, reporter: &Actor) -> Result<CaseView> {
+        let case = self.cases().get(id).ok_or_else(|| Error::NotFound {
+            reference: id.to_string(),
+        })?;
+        let token = self
+            .tracking_token(id)
+            .filter(|_| case.reporter.user.is_none());
+        let mut as_reporter = reporter.clone();
+        if token.is_some() {
+            as_reporter = self.authenticate(&Actor {
+                token: token.clone(),
+                ..reporter.clone()
             })?;
-        let events = self.events_of(case.id)?;
-        Ok(view::view(
-            case,
-            reporter,
-            self.workflow(),
-            self.key_prefix(),
-            Some(&events),
-        ))
+        }
+        let mut v = self.project(case, &as_reporter, true)?;
+        v.tracking_token = token;
+        Ok(v)
     }
 
     /// A page of cases the viewer may see, newest first, without timelines.
@@ -54,12 +86,20 @@ impl<S: Store> Casebook<S> {
         let limit = limit
             .unwrap_or(DEFAULT_PAGE)
             .clamp(1, self.limits().page_size.max(1));
-        let page = query::list(self.cases(), self.workflow(), viewer, filter, cursor, limit)?;
+        let page = query::list(
+            self.cases(),
+            self.workflow(),
+            self.policy(),
+            viewer,
+            filter,
+            cursor,
+            limit,
+        )?;
         let views = page
             .cases
             .iter()
-            .map(|c| view::view(c, viewer, self.workflow(), self.key_prefix(), None))
-            .collect();
+            .map(|c| self.project(c, viewer, false))
+            .collect::<Result<_>>()?;
         Ok((views, page.next))
     }
 }

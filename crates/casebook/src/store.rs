@@ -354,14 +354,6 @@ pub mod conformance {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn memory_store_conforms() {
-        super::conformance::run_all(super::MemoryStore::new);
-    }
-}
-
 impl<S: Store + ?Sized> Store for Box<S> {
     fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
         (**self).append(commits)
@@ -380,5 +372,13 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn rewrite(&mut self, stream: &str, seq: u64, payload: &str) -> Result<(), StoreError> {
         (**self).rewrite(stream, seq, payload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn memory_store_conforms() {
+        super::conformance::run_all(super::MemoryStore::new);
     }
 }

@@ -8,6 +8,7 @@ use crate::actor::{Actor, Role};
 use crate::case::{Case, Channel, Commitment, Diagnostics, Link, LinkKind, Priority, Visibility};
 use crate::event::{Change, Event};
 use crate::outcome::{Outcome, OutcomeKind};
+use crate::policy::{Policy, Relation};
 use crate::workflow::{Category, Workflow};
 
 /// An outcome as shown: its kind, the plain words, and the details.
@@ -84,6 +85,20 @@ pub struct TimelineEntry {
     pub outcome: Option<OutcomeView>,
 }
 
+/// The original of a duplicate, as the duplicate's reporter sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DuplicateOfView {
+    /// The original's key.
+    pub key: String,
+    /// The original's state label.
+    pub status_label: String,
+    /// The original's category.
+    pub category: Category,
+    /// The original's outcome, in plain words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
 /// A case as one viewer may see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseView {
@@ -101,8 +116,9 @@ pub struct CaseView {
     pub status_label: String,
     /// The state's category.
     pub category: Category,
-    /// The priority.
-    pub priority: Priority,
+    /// The priority (hidden from customers when the policy says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     /// The channel it came in by.
     pub channel: Channel,
     /// The reporter (staff and the reporter themselves).
@@ -146,34 +162,52 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
     /// Its version (the last event's sequence number).
     pub version: u64,
+    /// The original this case duplicates, as far as the viewer may know it: its key, state and
+    /// outcome (never its reporter or text, unless the viewer may see the original itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<DuplicateOfView>,
+    /// A tracking token for the reporter (only in the answer to an anonymous report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_token: Option<String>,
     /// The timeline, in `get` and `report` answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<TimelineEntry>>,
 }
 
-/// Does the viewer see staff-only detail?
-fn sees_internal(viewer: &Actor) -> bool {
-    viewer.is_staff()
-}
-
-/// Projects a case for a viewer. The caller has checked that the viewer may see the case.
+/// Projects a case for a viewer. The caller has checked that the viewer may see the case
+/// (`policy.can_view`); a stranger gets only what the public may see.
 pub fn view(
     case: &Case,
     viewer: &Actor,
     workflow: &Workflow,
     key_prefix: &str,
+    policy: &Policy,
     events: Option<&[Event]>,
 ) -> CaseView {
-    let staff = sees_internal(viewer);
-    let own = case.is_reporter(viewer);
+    let rel = policy.relation(case, viewer);
+    let staff = rel.is_staff();
+    let own = rel == Relation::Reporter;
     let state = workflow.state(&case.status);
     let me = crate::decide::person_key(viewer);
-    let reporter = (staff || own).then(|| ReporterView {
-        user: case.reporter.user.clone(),
-        email: case.reporter.email.clone(),
-        name: case.reporter.name.clone(),
-        anonymous: case.reporter.is_anonymous(),
-    });
+    // Reporter identity: staff and the reporter see it; colleagues and participants see the name
+    // when the case is shared with them; the public only when the reporter opted in.
+    let reporter = match rel {
+        Relation::Staff(_) | Relation::Reporter => Some(ReporterView {
+            user: case.reporter.user.clone(),
+            email: case.reporter.email.clone(),
+            name: case.reporter.name.clone(),
+            anonymous: case.reporter.is_anonymous(),
+        }),
+        Relation::OrgMember | Relation::Participant | Relation::Public if case.show_reporter => {
+            Some(ReporterView {
+                user: None,
+                email: None,
+                name: case.reporter.name.clone(),
+                anonymous: case.reporter.is_anonymous(),
+            })
+        }
+        _ => None,
+    };
     let duplicates = case.duplicates().count();
     CaseView {
         id: case.id.to_string(),
@@ -185,20 +219,29 @@ pub fn view(
             .and_then(|s| s.label.clone())
             .unwrap_or_else(|| case.status.clone()),
         category: workflow.category(&case.status),
-        priority: case.priority,
+        priority: (staff || policy.show_priority).then_some(case.priority),
         channel: case.channel,
         reporter,
         org: (staff || own).then(|| case.org.clone()).flatten(),
         logged_by: staff.then(|| case.logged_by.clone()).flatten(),
-        assignee: staff.then(|| case.assignee.clone()).flatten(),
+        assignee: if staff {
+            case.assignee.clone()
+        } else {
+            case.assignee.as_deref().and_then(|a| policy.staff_name(a))
+        },
         team: case.team.clone(),
-        tags: case.tags.clone(),
+        tags: case
+            .tags
+            .iter()
+            .filter(|t| policy.tag_visible(rel, t))
+            .cloned()
+            .collect(),
         diagnostics: ((staff || own) && !case.diagnostics.is_empty())
             .then(|| case.diagnostics.clone()),
         links: case
             .links
             .iter()
-            .filter(|l| staff || l.kind != LinkKind::Defect)
+            .filter(|l| staff || !(l.kind == LinkKind::Defect && policy.internal_defect_links))
             .cloned()
             .collect(),
         votes: case.voters.len() + duplicates,
@@ -210,13 +253,22 @@ pub fn view(
         created_at: case.created_at,
         updated_at: case.updated_at,
         version: case.version,
-        timeline: events.map(|evs| timeline(evs, workflow, staff)),
+        duplicate_of: None,
+        tracking_token: None,
+        timeline: events.map(|evs| timeline(evs, case, workflow, policy, rel)),
     }
 }
 
-fn actor_view(actor: &Actor, staff_viewer: bool) -> ActorView {
-    let name = if staff_viewer || actor.name.is_some() || !actor.is_staff() {
+fn actor_view(actor: &Actor, case: &Case, policy: &Policy, rel: Relation) -> ActorView {
+    let name = if rel.is_staff() {
         Some(actor.label())
+    } else if actor.is_staff() {
+        actor.name.as_deref().and_then(|n| policy.staff_name(n))
+    } else if case.is_reporter(actor) {
+        // The reporter's own name: to themselves, or to others when they opted in.
+        (rel == Relation::Reporter || case.show_reporter)
+            .then(|| actor.name.clone())
+            .flatten()
     } else {
         None
     };
@@ -226,7 +278,14 @@ fn actor_view(actor: &Actor, staff_viewer: bool) -> ActorView {
     }
 }
 
-fn timeline(events: &[Event], workflow: &Workflow, staff: bool) -> Vec<TimelineEntry> {
+fn timeline(
+    events: &[Event],
+    case: &Case,
+    workflow: &Workflow,
+    policy: &Policy,
+    rel: Relation,
+) -> Vec<TimelineEntry> {
+    let staff = rel.is_staff();
     let label = |s: &str| {
         workflow
             .state(s)
@@ -239,7 +298,7 @@ fn timeline(events: &[Event], workflow: &Workflow, staff: bool) -> Vec<TimelineE
             let mut entry = TimelineEntry {
                 seq: e.seq,
                 at: e.at,
-                actor: actor_view(&e.actor, staff),
+                actor: actor_view(&e.actor, case, policy, rel),
                 kind: e.change.kind().to_string(),
                 text: String::new(),
                 body: None,
@@ -287,16 +346,23 @@ fn timeline(events: &[Event], workflow: &Workflow, staff: bool) -> Vec<TimelineE
                     )
                 }
                 Change::PriorityChanged { from, to } => {
-                    if !staff {
+                    if !staff && !policy.show_priority {
                         return None;
                     }
                     format!("Priority {} → {}", from.as_str(), to.as_str())
                 }
                 Change::Tagged { added, removed } => {
-                    if !staff {
+                    let vis = |ts: &[String]| {
+                        ts.iter()
+                            .filter(|t| policy.tag_visible(rel, t))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    };
+                    let (a, r) = (vis(added), vis(removed));
+                    if !staff || (a.is_empty() && r.is_empty()) {
                         return None;
                     }
-                    format!("Tags +[{}] -[{}]", added.join(", "), removed.join(", "))
+                    format!("Tags +[{}] -[{}]", a.join(", "), r.join(", "))
                 }
                 Change::Linked { link } => match link.kind {
                     LinkKind::DuplicateOf => format!("Marked as duplicate of {}", link.target),
@@ -304,28 +370,53 @@ fn timeline(events: &[Event], workflow: &Workflow, staff: bool) -> Vec<TimelineE
                         format!("{} was marked as a duplicate of this case", link.target)
                     }
                     LinkKind::Related => format!("Related to {}", link.target),
-                    LinkKind::Defect if staff => format!("Linked to defect {}", link.target),
+                    LinkKind::Defect if staff || !policy.internal_defect_links => {
+                        format!("Linked to defect {}", link.target)
+                    }
                     LinkKind::Defect => return None,
                 },
-                Change::Voted { .. } => {
-                    if !staff {
-                        return None;
-                    }
-                    "Voted \"me too\"".into()
+                Change::Voted { .. }
+                | Change::Watched { .. }
+                | Change::ParticipantAdded { .. }
+                | Change::TokenIssued { .. }
+                | Change::TokenRevoked { .. }
+                    if !staff =>
+                {
+                    return None;
                 }
-                Change::Watched { on, .. } => {
-                    if !staff {
-                        return None;
-                    }
+                Change::Voted { voter } => format!("Voted \"me too\" ({voter})"),
+                Change::Watched { watcher, on } => format!(
+                    "{} {watcher}",
                     if *on {
-                        "Started watching".into()
+                        "Watching:"
                     } else {
-                        "Stopped watching".into()
+                        "Stopped watching:"
                     }
+                ),
+                Change::ParticipantAdded { participant } => {
+                    format!("Participant added: {participant}")
                 }
+                Change::TokenIssued { .. } => "Tracking token issued".into(),
+                Change::TokenRevoked { .. } => "Tracking token revoked".into(),
                 Change::Promised { commitment } => format!("Promise: {}", commitment.text),
-                Change::VisibilityChanged { visibility } => {
-                    format!("Visibility: {visibility:?}").to_lowercase()
+                Change::VisibilityChanged {
+                    visibility,
+                    show_reporter,
+                } => {
+                    let v = match visibility {
+                        crate::case::Visibility::Private => {
+                            "Visible to the reporter and support only"
+                        }
+                        crate::case::Visibility::Organization => {
+                            "Shared with the reporter's organisation"
+                        }
+                        crate::case::Visibility::Public => "Public: listed on the roadmap",
+                    };
+                    match show_reporter {
+                        Some(true) => format!("{v}; the reporter's name is shown"),
+                        Some(false) => format!("{v}; the reporter's name is hidden"),
+                        None => v.to_string(),
+                    }
                 }
             };
             Some(entry)

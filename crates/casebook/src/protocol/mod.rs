@@ -139,7 +139,7 @@ pub fn handle<S: Store>(
     now: DateTime<Utc>,
 ) -> Result<OpResult, ProtocolError> {
     let now = request.at.unwrap_or(now);
-    let who = &request.actor;
+    let who = &book.authenticate(&request.actor)?;
     let case_result = |book: &Casebook<S>, reference: &str| -> Result<OpResult, ProtocolError> {
         Ok(OpResult::Case {
             case: Box::new(book.view_case(reference, who)?),
@@ -236,13 +236,57 @@ pub fn handle<S: Store>(
                 due: *due,
             },
         ),
-        Op::SetVisibility { case, visibility } => (case, CaseCommand::SetVisibility(*visibility)),
+        Op::SetVisibility {
+            case,
+            visibility,
+            show_reporter,
+        } => (
+            case,
+            CaseCommand::SetVisibility {
+                visibility: *visibility,
+                show_reporter: *show_reporter,
+            },
+        ),
+        Op::AddParticipant { case, participant } => (
+            case,
+            CaseCommand::AddParticipant {
+                id: participant.id.clone(),
+                email: participant.email.clone(),
+            },
+        ),
+        Op::IssueToken { case } => {
+            let events = book.execute(case, &CaseCommand::IssueToken, who, now)?;
+            let id = events
+                .first()
+                .map(|e| e.case)
+                .ok_or_else(|| ProtocolError::from(Error::Internal("no token issued".into())))?;
+            let mut view = book.view_case(&id.to_string(), who)?;
+            view.tracking_token = book.tracking_token(id);
+            if view.tracking_token.is_none() {
+                return Err(Error::InvalidToken(
+                    "tracking tokens are not enabled: configure a tracking_secret".into(),
+                )
+                .into());
+            }
+            return Ok(OpResult::Case {
+                case: Box::new(view),
+            });
+        }
+        Op::RevokeToken { case, token } => {
+            let nonce = token.split('_').nth(2).unwrap_or_default().to_string();
+            (case, CaseCommand::RevokeToken(nonce))
+        }
+        Op::Roadmap {} => {
+            return Ok(OpResult::Roadmap {
+                roadmap: book.roadmap(who, now)?,
+            });
+        }
     };
     let events = book.execute(reference, &cmd, who, now)?;
     // Answer by id: the reference may have been a key, and the case is the same either way.
     let id = events
         .first()
-        .map_or_else(|| reference.clone(), |e| e.case.to_string());
+        .map_or_else(|| reference.to_string(), |e| e.case.to_string());
     case_result(book, &id)
 }
 

@@ -121,13 +121,38 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due: Option<NaiveDate>,
     },
-    /// Change who may see a case.
+    /// Change who may see a case, and/or (the reporter) whether their name shows on it.
     SetVisibility {
         /// The case.
         case: String,
         /// private, organization or public.
-        visibility: Visibility,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visibility: Option<Visibility>,
+        /// Whether the reporter's name shows on a shared or public case (the reporter's choice).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        show_reporter: Option<bool>,
     },
+    /// Add a participant, who then sees the case and may reply.
+    AddParticipant {
+        /// The case.
+        case: String,
+        /// Who: `{"id": "..."}` and/or `{"email": "..."}`.
+        participant: Participant,
+    },
+    /// Issue a new tracking token for a case (staff); the answer carries it.
+    IssueToken {
+        /// The case.
+        case: String,
+    },
+    /// Revoke a tracking token (staff, or the reporter).
+    RevokeToken {
+        /// The case.
+        case: String,
+        /// The token to revoke.
+        token: String,
+    },
+    /// The public roadmap: public cases grouped by honest outcome.
+    Roadmap {},
     /// One case with its timeline.
     Get {
         /// The case.
@@ -145,6 +170,18 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<usize>,
     },
+}
+
+/// A participant to add.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    /// Their host user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Their email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 fn yes() -> bool {
@@ -166,6 +203,10 @@ impl Op {
         "watch",
         "promise",
         "set_visibility",
+        "add_participant",
+        "issue_token",
+        "revoke_token",
+        "roadmap",
         "get",
         "list",
     ];

@@ -48,6 +48,11 @@ pub enum OpResult {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next: Option<String>,
     },
+    /// The public roadmap.
+    Roadmap {
+        /// The roadmap.
+        roadmap: crate::roadmap::Roadmap,
+    },
     /// Configure.
     Configured {
         /// What the configuration now is.

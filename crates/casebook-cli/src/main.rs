@@ -1,0 +1,219 @@
+//! `casebook`: the reference host of Casebook and its operations tool.
+
+mod demo;
+mod exec;
+mod host;
+mod human;
+mod render;
+mod schema;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+/// Casebook: an embeddable customer-support engine, from the command line.
+#[derive(Parser)]
+#[command(name = "casebook", version, about)]
+struct Cli {
+    /// The casebook file (SQLite), or :memory: for an ephemeral one.
+    #[arg(long, global = true, default_value = "./casebook.db")]
+    store: String,
+    /// Trade power-loss durability for speed (synchronous=NORMAL: an acknowledged write still
+    /// survives a crash of the process, but the last ones may be lost on power loss).
+    #[arg(long, global = true)]
+    fast: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the JSON protocol: one request per line on stdin, one response per line on stdout.
+    Exec,
+    /// Report a problem (a description alone is enough).
+    Report {
+        /// Who reports: ROLE[:ID], e.g. customer:u1.
+        #[arg(long = "as", default_value = "anonymous")]
+        actor: String,
+        /// A subject (derived from the description when absent).
+        #[arg(long)]
+        subject: Option<String>,
+        /// The channel: widget, email, phone, chat, agent_on_behalf, api.
+        #[arg(long)]
+        channel: Option<String>,
+        /// Diagnostics as KEY=VALUE (app_version, os, device, locale or any other key).
+        #[arg(long = "diag")]
+        diagnostics: Vec<String>,
+        /// What happened.
+        description: String,
+    },
+    /// List cases, newest first.
+    List {
+        /// Who asks: ROLE[:ID].
+        #[arg(long = "as")]
+        actor: String,
+        /// Only open cases.
+        #[arg(long)]
+        open: bool,
+        /// Only the asker's own cases (the default for customers).
+        #[arg(long)]
+        mine: bool,
+        /// Only cases in this state.
+        #[arg(long)]
+        status: Option<String>,
+        /// Continue after this cursor.
+        #[arg(long)]
+        cursor: Option<String>,
+    },
+    /// Show one case with its timeline.
+    Show {
+        /// Who asks: ROLE[:ID].
+        #[arg(long = "as")]
+        actor: String,
+        /// The case: a key such as CB-42, or its id.
+        case: String,
+    },
+    /// Add a public reply (or an internal note with --internal).
+    Comment {
+        /// Who comments: ROLE[:ID].
+        #[arg(long = "as")]
+        actor: String,
+        /// An internal note, invisible to customers.
+        #[arg(long)]
+        internal: bool,
+        /// The case.
+        case: String,
+        /// The text.
+        body: String,
+    },
+    /// Move a case to another state, with an outcome when the workflow needs one.
+    Transition {
+        /// Who acts: ROLE[:ID].
+        #[arg(long = "as")]
+        actor: String,
+        /// The outcome as JSON, e.g. '{"kind":"fixed","version":"5.2"}'.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// The case.
+        case: String,
+        /// The target state.
+        to: String,
+    },
+    /// Play a realistic support day on a fresh casebook file and print what everyone sees.
+    Demo,
+    /// Write (or with --check, verify) the JSON Schemas of the protocol.
+    Schema {
+        /// The folder of the schema files.
+        #[arg(long, default_value = "docs/schema")]
+        out: String,
+        /// Fail when the files differ from what the code generates.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn diagnostics(pairs: &[String]) -> Result<Value, String> {
+    let mut map = serde_json::Map::new();
+    for p in pairs {
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| format!("--diag {p}: write KEY=VALUE"))?;
+        map.insert(k.to_string(), Value::String(v.to_string()));
+    }
+    Ok(Value::Object(map))
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let open = || host::open(&cli.store, !cli.fast, None);
+    let request = match cli.command {
+        Command::Exec => {
+            let mut book = open()?;
+            let stdin = std::io::stdin().lock();
+            return exec::run(&mut book, stdin, std::io::stdout().lock())
+                .map_err(|e| format!("exec: {e}"));
+        }
+        Command::Demo => return demo::run(&cli.store, cli.store == "./casebook.db"),
+        Command::Schema { out, check } => return schema::run(&out, check),
+        Command::Report {
+            actor,
+            subject,
+            channel,
+            diagnostics: d,
+            description,
+        } => {
+            let mut r = json!({"op": "report", "as": human::parse_actor(&actor)?, "description": description});
+            if let Some(s) = subject {
+                r["subject"] = json!(s);
+            }
+            if let Some(c) = channel {
+                r["channel"] = json!(c);
+            }
+            if !d.is_empty() {
+                r["diagnostics"] = diagnostics(&d)?;
+            }
+            r
+        }
+        Command::List {
+            actor,
+            open,
+            mine,
+            status,
+            cursor,
+        } => {
+            let mut filter = json!({});
+            if open {
+                filter["open"] = json!(true);
+            }
+            if mine {
+                filter["mine"] = json!(true);
+            }
+            if let Some(s) = status {
+                filter["status"] = json!(s);
+            }
+            let mut r = json!({"op": "list", "as": human::parse_actor(&actor)?, "filter": filter});
+            if let Some(c) = cursor {
+                r["cursor"] = json!(c);
+            }
+            r
+        }
+        Command::Show { actor, case } => {
+            json!({"op": "get", "as": human::parse_actor(&actor)?, "case": case})
+        }
+        Command::Comment {
+            actor,
+            internal,
+            case,
+            body,
+        } => {
+            json!({"op": "comment", "as": human::parse_actor(&actor)?, "case": case, "body": body, "internal": internal})
+        }
+        Command::Transition {
+            actor,
+            outcome,
+            case,
+            to,
+        } => {
+            let mut r = json!({"op": "transition", "as": human::parse_actor(&actor)?, "case": case, "to": to});
+            if let Some(o) = outcome {
+                r["outcome"] = serde_json::from_str(&o)
+                    .map_err(|e| format!("--outcome is not valid JSON: {e}"))?;
+            }
+            r
+        }
+    };
+    let mut book = open()?;
+    let result = human::call(&mut book, request)?;
+    human::print(&result);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("casebook: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

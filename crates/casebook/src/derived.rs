@@ -1,0 +1,34 @@
+//! Projections kept beside the case table. Each is a function of the log: it is updated from
+//! every applied event (a case's, or another stream's such as articles or releases), so opening a
+//! casebook rebuilds it and every app server that follows the log agrees on it.
+//!
+//! An area that needs one (the search index, SLA deadlines, the notification outbox, ...) adds a
+//! field here and one line in each hook that calls into its own module.
+
+use crate::case::Case;
+use crate::error::Result;
+use crate::event::Event;
+use crate::store::StoredEvent;
+
+/// The derived projections.
+#[derive(Debug, Default)]
+pub(crate) struct Derived {}
+
+impl Derived {
+    /// Called after `event` was folded into a case: `old` is the state before (none for a report).
+    pub(crate) fn on_case_event(
+        &mut self,
+        old: Option<&Case>,
+        new: &Case,
+        event: &Event,
+    ) -> Result<()> {
+        let _ = (old, new, event);
+        Ok(())
+    }
+
+    /// Called for an event of a stream that is not a case, the keys or the configuration.
+    pub(crate) fn on_stream_event(&mut self, stored: &StoredEvent) -> Result<()> {
+        let _ = stored;
+        Ok(())
+    }
+}

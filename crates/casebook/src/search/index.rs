@@ -1,0 +1,303 @@
+//! Index storage: interned terms, postings and per-document field lengths.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+use std::hash::Hash;
+
+use super::{Document, IndexConfig, SearchError, Tokenizer};
+
+/// Bits of a posting's `field_tf` that hold the term frequency; the field index is above them.
+pub(super) const TF_BITS: u32 = 24;
+pub(super) const TF_MASK: u32 = (1 << TF_BITS) - 1;
+/// Hash maps of the index: a fast, per-process-seeded hasher (indexing hashes every token).
+pub(super) type Map<K, V> = HashMap<K, V, RandomState>;
+/// Document ids are `u32`; ids of removed documents are reclaimed by compaction.
+const MAX_DOCS: u64 = u32::MAX as u64 - 1;
+
+/// One occurrence record: document `doc` has the term `tf` times in field `field_tf >> 24`.
+/// A term's postings are sorted by `(doc, field)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Posting {
+    pub(super) doc: u32,
+    pub(super) field_tf: u32,
+}
+
+impl Posting {
+    pub(super) fn field(self) -> usize {
+        (self.field_tf >> TF_BITS) as usize
+    }
+    pub(super) fn tf(self) -> u32 {
+        self.field_tf & TF_MASK
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct TermEntry {
+    pub(super) postings: Vec<Posting>,
+    /// Number of distinct documents with the term (in any field).
+    pub(super) df: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct DocSlot<K> {
+    pub(super) key: K,
+    /// Distinct term ids of the document, for removal.
+    terms: Box<[u32]>,
+}
+
+/// An in-memory BM25F index over documents keyed by `K`.
+#[derive(Debug)]
+pub struct SearchIndex<K> {
+    pub(super) config: IndexConfig,
+    pub(super) tokenizer: Tokenizer,
+    pub(super) term_ids: Map<String, u32>,
+    /// Surface word -> id of its stem, so each distinct word is stemmed once.
+    stems: Map<String, u32>,
+    pub(super) terms: Vec<TermEntry>,
+    /// Slot per internal doc id; `None` once removed (until compaction).
+    pub(super) docs: Vec<Option<DocSlot<K>>>,
+    /// Field lengths, `docs.len() * fields` entries.
+    pub(super) lens: Vec<u32>,
+    keys: Map<K, u32>,
+    pub(super) len_sums: Vec<u64>,
+}
+
+impl<K: Clone + Eq + Hash> SearchIndex<K> {
+    /// An empty index with the given schema.
+    pub fn new(config: IndexConfig) -> Result<Self, SearchError> {
+        validate(&config)?;
+        let nfields = config.fields.len();
+        Ok(Self {
+            tokenizer: Tokenizer::new(config.tokenizer.clone()),
+            config,
+            term_ids: Map::default(),
+            stems: Map::default(),
+            terms: Vec::new(),
+            docs: Vec::new(),
+            lens: Vec::new(),
+            keys: Map::default(),
+            len_sums: vec![0; nfields],
+        })
+    }
+
+    /// The configuration the index was built with.
+    pub fn config(&self) -> &IndexConfig {
+        &self.config
+    }
+
+    /// Number of indexed documents.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when no document is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// True when a document with this key is indexed.
+    pub fn contains(&self, key: &K) -> bool {
+        self.keys.contains_key(key)
+    }
+
+    /// Number of distinct terms ever interned (terms are not forgotten on removal).
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Index of a field by name.
+    pub(super) fn field_index(&self, name: &str) -> Result<usize, SearchError> {
+        self.config
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .ok_or_else(|| SearchError::UnknownField {
+                name: name.to_string(),
+                known: self
+                    .config
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// Adds a document, replacing any document with the same key.
+    pub fn upsert(&mut self, doc: &Document<K>) -> Result<(), SearchError> {
+        let nfields = self.config.fields.len();
+        // Validate every field before changing anything.
+        let mut field_of = Vec::with_capacity(doc.fields.len());
+        for (name, _) in &doc.fields {
+            field_of.push(self.field_index(name)?);
+        }
+        self.remove(&doc.key);
+        if self.docs.len() as u64 >= MAX_DOCS {
+            self.compact();
+            if self.docs.len() as u64 >= MAX_DOCS {
+                return Err(SearchError::Full { max: MAX_DOCS });
+            }
+        }
+        let doc_id = self.docs.len() as u32;
+        // (term id, field) of every token, sorted and counted so postings are appended in order.
+        let mut occurrences: Vec<(u32, u32)> = Vec::new();
+        let mut lens = vec![0u32; nfields];
+        for ((_, text), &field) in doc.fields.iter().zip(&field_of) {
+            let tokenizer = &self.tokenizer;
+            let term_ids = &mut self.term_ids;
+            let terms = &mut self.terms;
+            let len = &mut lens[field];
+            let stems = &mut self.stems;
+            let mut intern = |term: &str| match term_ids.get(term) {
+                Some(&id) => id,
+                None => {
+                    let id = terms.len() as u32;
+                    term_ids.insert(term.to_string(), id);
+                    terms.push(TermEntry::default());
+                    id
+                }
+            };
+            tokenizer.tokenize_raw(text, &mut |term, stem| {
+                let id = if !stem {
+                    intern(term)
+                } else if let Some(&id) = stems.get(term) {
+                    id
+                } else {
+                    // Stemming is the costliest step of indexing: do it once per surface word.
+                    let id = intern(&tokenizer.stem(term));
+                    stems.insert(term.to_string(), id);
+                    id
+                };
+                occurrences.push((id, field as u32));
+                *len = len.saturating_add(1);
+            });
+        }
+        occurrences.sort_unstable();
+        let mut distinct: Vec<u32> = Vec::new();
+        for run in occurrences.chunk_by(|a, b| a == b) {
+            let (term, field) = run[0];
+            let tf = run.len() as u32;
+            let entry = &mut self.terms[term as usize];
+            if distinct.last() != Some(&term) {
+                distinct.push(term);
+                entry.df += 1;
+            }
+            entry.postings.push(Posting {
+                doc: doc_id,
+                field_tf: (field << TF_BITS) | tf.min(TF_MASK),
+            });
+        }
+        for (sum, &l) in self.len_sums.iter_mut().zip(&lens) {
+            *sum += u64::from(l);
+        }
+        self.lens.extend_from_slice(&lens);
+        self.docs.push(Some(DocSlot {
+            key: doc.key.clone(),
+            terms: distinct.into_boxed_slice(),
+        }));
+        self.keys.insert(doc.key.clone(), doc_id);
+        Ok(())
+    }
+
+    /// Removes the document with this key; returns whether it was indexed.
+    pub fn remove(&mut self, key: &K) -> bool {
+        let Some(doc_id) = self.keys.remove(key) else {
+            return false;
+        };
+        let Some(slot) = self.docs[doc_id as usize].take() else {
+            return false;
+        };
+        for &term in slot.terms.iter() {
+            let entry = &mut self.terms[term as usize];
+            let start = entry.postings.partition_point(|p| p.doc < doc_id);
+            let end = start + entry.postings[start..].partition_point(|p| p.doc == doc_id);
+            entry.postings.drain(start..end);
+            entry.df = entry.df.saturating_sub(1);
+        }
+        let nfields = self.config.fields.len();
+        let base = doc_id as usize * nfields;
+        for f in 0..nfields {
+            self.len_sums[f] -= u64::from(self.lens[base + f]);
+            self.lens[base + f] = 0;
+        }
+        let dead = self.docs.len() - self.keys.len();
+        if dead > 1024 && dead > self.keys.len() {
+            self.compact();
+        }
+        true
+    }
+
+    /// Renumbers documents densely, dropping the slots of removed documents.
+    fn compact(&mut self) {
+        let nfields = self.config.fields.len();
+        let mut remap = vec![u32::MAX; self.docs.len()];
+        let mut docs = Vec::with_capacity(self.keys.len());
+        let mut lens = Vec::with_capacity(self.keys.len() * nfields);
+        for (old, slot) in std::mem::take(&mut self.docs).into_iter().enumerate() {
+            if let Some(slot) = slot {
+                remap[old] = docs.len() as u32;
+                self.keys.insert(slot.key.clone(), docs.len() as u32);
+                lens.extend_from_slice(&self.lens[old * nfields..(old + 1) * nfields]);
+                docs.push(Some(slot));
+            }
+        }
+        // Renumbering is monotonic, so postings stay sorted.
+        for entry in &mut self.terms {
+            for p in &mut entry.postings {
+                p.doc = remap[p.doc as usize];
+            }
+        }
+        self.docs = docs;
+        self.lens = lens;
+    }
+
+    /// Average length of each field over the live documents (at least a tiny positive value).
+    pub(super) fn avg_lens(&self) -> Vec<f32> {
+        let n = self.keys.len().max(1) as f64;
+        self.len_sums
+            .iter()
+            .map(|&s| ((s as f64 / n) as f32).max(1e-3))
+            .collect()
+    }
+}
+
+fn validate(config: &IndexConfig) -> Result<(), SearchError> {
+    let bad = |reason: String| Err(SearchError::InvalidConfig { reason });
+    if config.fields.is_empty() {
+        return bad("the index needs at least one field".into());
+    }
+    if config.fields.len() > 255 {
+        return bad(format!(
+            "{} fields given; at most 255 are supported",
+            config.fields.len()
+        ));
+    }
+    for (i, f) in config.fields.iter().enumerate() {
+        if config.fields[..i].iter().any(|g| g.name == f.name) {
+            return bad(format!("field `{}` is declared twice", f.name));
+        }
+        if !(f.weight.is_finite() && f.weight >= 0.0) {
+            return bad(format!(
+                "field `{}` weight must be a finite number >= 0",
+                f.name
+            ));
+        }
+        if !(f.query_weight.is_finite() && f.query_weight >= 0.0) {
+            return bad(format!(
+                "field `{}` query weight must be a finite number >= 0",
+                f.name
+            ));
+        }
+        if !(0.0..=1.0).contains(&f.b) {
+            return bad(format!("field `{}` b must be within [0, 1]", f.name));
+        }
+    }
+    if !(config.k1.is_finite() && config.k1 > 0.0) {
+        return bad("k1 must be a finite number > 0 (1.2 is usual)".into());
+    }
+    if !(config.k3.is_finite() && config.k3 > 0.0) {
+        return bad("k3 must be a finite number > 0".into());
+    }
+    Ok(())
+}
