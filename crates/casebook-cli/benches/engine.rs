@@ -244,7 +244,44 @@ fn at_scale_in_memory(c: &mut Criterion, dir: &Path, big: u64) {
             el
         })
     });
+    // The visibility policy's cost: a customer's list (their own cases, through the policy and
+    // the projection) against the unfiltered first page a staff member gets.
+    let staff = Actor::with_id(casebook::Role::Agent, "agent-1");
+    let everything = ListFilter::default();
+    let customer_default = ListFilter::default();
+    let (mut t_customer, mut t_staff) = (Tally::default(), Tally::default());
+    g.bench_function("list as customer (policy)", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                std::hint::black_box(book.list_cases(&who, &customer_default, None, None).expect("list"));
+            }
+            let el = start.elapsed();
+            t_customer.add(iters, el);
+            el
+        })
+    });
+    g.bench_function("list unfiltered (staff)", |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                std::hint::black_box(book.list_cases(&staff, &everything, None, None).expect("list"));
+            }
+            let el = start.elapsed();
+            t_staff.add(iters, el);
+            el
+        })
+    });
     g.finish();
+    let ratio = t_customer.mean().as_secs_f64() / t_staff.mean().as_secs_f64();
+    summary::record(
+        &format!("customer list at {big} cases, time"),
+        dur(t_customer.mean()),
+        format!("{} (unfiltered staff page)", dur(t_staff.mean())),
+        ratio,
+        "≤ 2× unfiltered",
+        Some(ratio <= 2.0),
+    );
     let base = t_plain.mean();
     for (what, t) in [
         ("list_cases mine+open (views)", t_list),
