@@ -24,9 +24,9 @@ const TYPES: &str = include_str!("../ts/casebook-types.d.ts");
 extern "C" {
     #[wasm_bindgen(typescript_type = "CasebookOptions")]
     pub type JsOptions;
-    #[wasm_bindgen(typescript_type = "Request")]
+    #[wasm_bindgen(typescript_type = "CasebookRequest")]
     pub type JsRequest;
-    #[wasm_bindgen(typescript_type = "Response")]
+    #[wasm_bindgen(typescript_type = "CasebookResponse")]
     pub type JsResponse;
     #[wasm_bindgen(typescript_type = "Actor")]
     pub type JsActor;

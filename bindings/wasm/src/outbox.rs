@@ -7,6 +7,8 @@
 //! the outbox when it is online and acknowledges what the server accepted; entries survive
 //! [`save`](crate::Book::save) and [`restore`](crate::Book::restore).
 
+use std::collections::HashSet;
+
 use casebook::protocol::Request;
 use serde::{Deserialize, Serialize};
 
@@ -34,12 +36,17 @@ impl OutboxEntry {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outbox {
     entries: Vec<OutboxEntry>,
+    ids: HashSet<String>,
 }
 
 impl Outbox {
     /// An outbox holding these entries.
     pub fn from_entries(entries: Vec<OutboxEntry>) -> Self {
-        Self { entries }
+        let mut outbox = Self::default();
+        for e in entries {
+            outbox.push(e);
+        }
+        outbox
     }
 
     /// The pending entries, oldest first.
@@ -49,7 +56,7 @@ impl Outbox {
 
     /// Adds an entry unless one with the same id is pending.
     pub fn push(&mut self, entry: OutboxEntry) {
-        if !self.entries.iter().any(|e| e.id == entry.id) {
+        if self.ids.insert(entry.id.clone()) {
             self.entries.push(entry);
         }
     }
@@ -57,8 +64,16 @@ impl Outbox {
     /// Removes the entries with these ids; unknown ids are ignored (acknowledging twice is
     /// harmless). Returns how many were removed.
     pub fn ack(&mut self, ids: &[String]) -> usize {
-        let before = self.entries.len();
-        self.entries.retain(|e| !ids.contains(&e.id));
-        before - self.entries.len()
+        let gone: HashSet<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| self.ids.contains(*id))
+            .collect();
+        if gone.is_empty() {
+            return 0;
+        }
+        self.entries.retain(|e| !gone.contains(e.id.as_str()));
+        self.ids.retain(|id| !gone.contains(id.as_str()));
+        gone.len()
     }
 }

@@ -180,7 +180,7 @@ export interface Limits {
 export interface Envelope { as: Actor; at?: string; id?: string; }
 
 /** A protocol request. */
-export type Request = Envelope & (
+export type CasebookRequest = Envelope & (
   | ({ op: "configure" } & { workflow?: WorkflowDef; key_prefix?: string; limits?: Limits })
   | ({ op: "report" } & ReportInput)
   | { op: "comment"; case: string; body: string; internal?: boolean }
@@ -203,7 +203,7 @@ export type OpResult =
   | { configured: { key_prefix: string; states: string[] } };
 
 /** A protocol response: exactly what the Rust protocol answers. */
-export type Response =
+export type CasebookResponse =
   | { ok: true; id?: string; result: OpResult }
   | { ok: false; id?: string; error: { code: ErrorCode; message: string } };
 
@@ -216,5 +216,5 @@ export interface OutboxEntry {
   /** The local case key, e.g. "CB-3". */
   key: string;
   /** The protocol request to send to the server (with `at` and `id` fixed). */
-  request: Request;
+  request: CasebookRequest;
 }
