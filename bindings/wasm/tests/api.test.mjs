@@ -49,7 +49,8 @@ test('errors are real Error objects with the core code', () => {
   throwsCode(() => book.report(ada, { subject: 'no description' }), 'invalid_request');
   throwsCode(() => book.report({ role: 'wizard' }, { description: 'x' }), 'invalid_request');
   book.report(ada, { description: 'x y z' });
-  throwsCode(() => book.transition(ada, 'CB-1', 'closed'), 'transition_not_allowed');
+  throwsCode(() => book.transition(sam, 'CB-1', 'new'), 'transition_not_allowed');
+  throwsCode(() => book.transition(ada, 'CB-1', 'open'), 'forbidden');
   throwsCode(() => book.transition(sam, 'CB-1', 'solved'), 'outcome_required');
   throwsCode(() => book.comment(ada, 'CB-1', 'note', true), 'forbidden');
   throwsCode(() => Casebook.restore('not a log'), 'storage_corrupt');

@@ -35,7 +35,9 @@ fn report_and_get() {
 #[wasm_bindgen_test]
 fn errors_are_error_objects_with_codes() {
     let book = Casebook::new(Some(options())).expect("casebook");
-    let e = book.get(ada(), "CB-9").expect_err("no such case");
+    let Err(e) = book.get(ada(), "CB-9") else {
+        panic!("CB-9 does not exist");
+    };
     let err = e.dyn_ref::<js_sys::Error>().expect("an Error object");
     assert_eq!(String::from(err.name()), "CasebookError");
     let code = js_sys::Reflect::get(&e, &"code".into()).expect("code");
