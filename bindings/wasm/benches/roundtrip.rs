@@ -1,6 +1,7 @@
 //! Native baseline for the WebAssembly benchmark (benches/bench.mjs): the same report + myCases
 //! round trip, on a casebook holding 100 cases, through the core directly and through `Book`
-//! (what the JS class calls). bench.mjs divides its per-call times by these.
+//! (what the JS class calls), and through `Book` plus writing each result as JSON text (all the
+//! Rust-side work of a JS call). bench.mjs divides its per-call times by these.
 
 use casebook::protocol::{self, Op, Request};
 use casebook::query::ListFilter;
@@ -47,7 +48,8 @@ fn bench(c: &mut Criterion) {
     // Each sample starts from a casebook with 100 cases, as bench.mjs does per batch.
     g.bench_function("core_report_my_cases", |b| {
         b.iter_custom(|iters| {
-            let mut core = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(1))).expect("open");
+            let mut core =
+                Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(1))).expect("open");
             for _ in 0..100 {
                 protocol::handle(&mut core, &report, now).expect("report");
             }
@@ -69,6 +71,23 @@ fn bench(c: &mut Criterion) {
             for _ in 0..iters {
                 book.handle(&report, now).expect("report");
                 black_box(book.handle(&list, now).expect("list"));
+            }
+            t0.elapsed()
+        })
+    });
+    // What the module does in Rust per call: also write each result as JSON text.
+    g.bench_function("book_report_my_cases_json", |b| {
+        b.iter_custom(|iters| {
+            let mut book = Book::new(1).expect("book");
+            for _ in 0..100 {
+                book.handle(&report, now).expect("report");
+            }
+            let t0 = Instant::now();
+            for _ in 0..iters {
+                let r = book.handle(&report, now).expect("report");
+                black_box(serde_json::to_string(&r).expect("json"));
+                let l = book.handle(&list, now).expect("list");
+                black_box(serde_json::to_string(&l).expect("json"));
             }
             t0.elapsed()
         })

@@ -17,10 +17,15 @@ fn run(dir: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
         if path.extension().is_none_or(|e| e != "json") {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let fixture: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut book = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(1))).map_err(|e| e.to_string())?;
-        let steps = fixture["steps"].as_array().ok_or("a fixture has no steps")?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let fixture: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut book = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(1)))
+            .map_err(|e| e.to_string())?;
+        let steps = fixture["steps"]
+            .as_array()
+            .ok_or("a fixture has no steps")?;
         let lines = steps
             .iter()
             .map(|step| {
@@ -31,7 +36,10 @@ fn run(dir: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
                 protocol::execute_line(&mut book, &line, now)
             })
             .collect();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         out.insert(name, lines);
     }
     Ok(out)

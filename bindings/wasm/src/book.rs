@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use casebook::protocol::{self, OpResult, Op, ProtocolError, Request, Response};
+use casebook::protocol::{self, Op, OpResult, ProtocolError, Request, Response};
 use casebook::{Casebook, IdSource, MemoryStore, SeededIds};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -129,7 +129,11 @@ impl Book {
     }
 
     /// Runs a parsed request; a successful report is also put into the outbox.
-    pub fn handle(&mut self, request: &Request, now: DateTime<Utc>) -> Result<OpResult, ProtocolError> {
+    pub fn handle(
+        &mut self,
+        request: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<OpResult, ProtocolError> {
         let result = protocol::handle(&mut self.book, request, now)?;
         if let (Op::Report(_), OpResult::Case { case }) = (&request.op, &result) {
             let id = OutboxEntry::id_for(&case.id);

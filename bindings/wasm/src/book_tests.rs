@@ -5,7 +5,8 @@ fn t(s: &str) -> DateTime<Utc> {
     s.parse().expect("test time")
 }
 
-const REPORT: &str = r#"{"op":"report","as":{"role":"customer","id":"u1"},"description":"Export to PDF crashes"}"#;
+const REPORT: &str =
+    r#"{"op":"report","as":{"role":"customer","id":"u1"},"description":"Export to PDF crashes"}"#;
 
 fn mine(book: &mut Book) -> serde_json::Value {
     let r = book.execute_text(
@@ -44,7 +45,10 @@ fn save_and_restore_keep_cases_outbox_and_the_id_sequence() {
     // Same seed, same time: the restored book does not repeat the id it already gave out.
     let a = book.execute_text(REPORT, now);
     let b = again.execute_text(REPORT, now);
-    assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap());
+    assert_eq!(
+        serde_json::to_value(&a).unwrap(),
+        serde_json::to_value(&b).unwrap()
+    );
     let ids: Vec<String> = again.outbox().iter().map(|e| e.case.clone()).collect();
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1]);
@@ -61,7 +65,10 @@ fn outbox_holds_reports_as_requests_with_stable_ids() {
         r#"{"op":"comment","as":{"role":"customer","id":"u1"},"case":"CB-1","body":"more"}"#,
         now,
     );
-    book.execute_text(r#"{"op":"report","as":{"role":"customer"},"description":""}"#, now);
+    book.execute_text(
+        r#"{"op":"report","as":{"role":"customer"},"description":""}"#,
+        now,
+    );
     let out = book.outbox().to_vec();
     assert_eq!(out.len(), 1, "only the successful report is pending");
     let e = &out[0];
@@ -72,13 +79,21 @@ fn outbox_holds_reports_as_requests_with_stable_ids() {
     // The pending request is a complete protocol request: a server casebook accepts it.
     let mut server = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(99))).unwrap();
     let line = serde_json::to_string(&e.request).unwrap();
-    let resp: serde_json::Value =
-        serde_json::from_str(&protocol::execute_line(&mut server, &line, t("2026-02-01T00:00:00Z"))).unwrap();
+    let resp: serde_json::Value = serde_json::from_str(&protocol::execute_line(
+        &mut server,
+        &line,
+        t("2026-02-01T00:00:00Z"),
+    ))
+    .unwrap();
     assert_eq!(resp["ok"], true);
     assert_eq!(resp["id"], e.id.as_str());
     assert_eq!(resp["result"]["case"]["created_at"], "2026-01-01T00:00:00Z");
     assert_eq!(book.ack_outbox(&[e.id.clone(), "report:unknown".into()]), 1);
-    assert_eq!(book.ack_outbox(&[e.id.clone()]), 0, "acknowledging twice is harmless");
+    assert_eq!(
+        book.ack_outbox(std::slice::from_ref(&e.id)),
+        0,
+        "acknowledging twice is harmless"
+    );
     assert!(book.outbox().is_empty());
 }
 
@@ -90,7 +105,10 @@ fn damaged_logs_are_refused_with_codes() {
     let saved = book.save().unwrap();
     let code = |s: &str| Book::restore(s, 1).unwrap_err().code;
     assert_eq!(code("nope"), ErrorCode::StorageCorrupt);
-    assert_eq!(code(r#"{"format":"other","version":1,"events":[]}"#), ErrorCode::StorageCorrupt);
+    assert_eq!(
+        code(r#"{"format":"other","version":1,"events":[]}"#),
+        ErrorCode::StorageCorrupt
+    );
     assert_eq!(
         code(r#"{"format":"casebook-event-log","version":2,"events":[]}"#),
         ErrorCode::Unsupported
@@ -99,12 +117,24 @@ fn damaged_logs_are_refused_with_codes() {
     let events = log["events"].as_array_mut().unwrap();
     let dup = events[events.len() - 1].clone();
     events.push(dup);
-    assert_eq!(code(&log.to_string()), ErrorCode::StorageCorrupt, "a repeated event");
+    assert_eq!(
+        code(&log.to_string()),
+        ErrorCode::StorageCorrupt,
+        "a repeated event"
+    );
     let mut log: serde_json::Value = serde_json::from_str(&saved).unwrap();
     log["events"][0]["seq"] = 2.into();
-    assert_eq!(code(&log.to_string()), ErrorCode::StorageCorrupt, "a gap in a stream");
+    assert_eq!(
+        code(&log.to_string()),
+        ErrorCode::StorageCorrupt,
+        "a gap in a stream"
+    );
     let mut log: serde_json::Value = serde_json::from_str(&saved).unwrap();
     let last = log["events"].as_array().unwrap().len() - 1;
     log["events"][last]["payload"] = "{broken".into();
-    assert_eq!(code(&log.to_string()), ErrorCode::StorageCorrupt, "a broken payload");
+    assert_eq!(
+        code(&log.to_string()),
+        ErrorCode::StorageCorrupt,
+        "a broken payload"
+    );
 }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::book::Book;
 use crate::clock::{Clock, seed_from_option};
-use crate::convert::{from_js, js_error, to_js};
+use crate::convert::{from_js, js_error, parse_json, to_js, to_json_text};
 use crate::guard::Guarded;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -91,7 +91,10 @@ fn option(options: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 }
 
 impl Casebook {
-    fn build(options: &JsValue, make: impl FnOnce(u64) -> Result<Book, ProtocolError>) -> Result<Casebook, JsValue> {
+    fn build(
+        options: &JsValue,
+        make: impl FnOnce(u64) -> Result<Book, ProtocolError>,
+    ) -> Result<Casebook, JsValue> {
         #[cfg(target_arch = "wasm32")]
         console_error_panic_hook::set_once();
         let clock = Clock::from_option(&option(options, "now")?).map_err(err)?;
@@ -160,23 +163,19 @@ impl Casebook {
 
     /// One protocol request as a plain object; the response as the core gives it.
     pub fn execute(&self, request: JsRequest) -> Result<JsResponse, JsValue> {
-        let value: serde_json::Value = from_js(request.into(), "the request")?;
-        let text = serde_json::to_string(&value).map_err(|e| {
-            err(ProtocolError {
-                code: casebook::ErrorCode::InvalidRequest,
-                message: format!("the request cannot be written as JSON: {e}"),
-            })
-        })?;
-        let now = self.clock.now().map_err(err)?;
-        let response = self.inner.with(|b| b.execute_text(&text, now)).map_err(err)?;
-        Ok(to_js(&response)?.unchecked_into())
+        let text = to_json_text(&request, "the request")?;
+        let line = self.execute_json(&text)?;
+        Ok(parse_json(&line)?.unchecked_into())
     }
 
     /// One protocol request as a line of JSON text; the response as a line of JSON text.
     #[wasm_bindgen(js_name = executeJson)]
     pub fn execute_json(&self, line: &str) -> Result<String, JsValue> {
         let now = self.clock.now().map_err(err)?;
-        let response = self.inner.with(|b| b.execute_text(line, now)).map_err(err)?;
+        let response = self
+            .inner
+            .with(|b| b.execute_text(line, now))
+            .map_err(err)?;
         serde_json::to_string(&response).map_err(|e| {
             err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
@@ -194,7 +193,11 @@ impl Casebook {
 
     /// The actor's own cases, newest first, a page at a time (no timelines).
     #[wasm_bindgen(js_name = myCases)]
-    pub fn my_cases(&self, actor: JsActor, options: Option<JsMyCasesOptions>) -> Result<JsCasePage, JsValue> {
+    pub fn my_cases(
+        &self,
+        actor: JsActor,
+        options: Option<JsMyCasesOptions>,
+    ) -> Result<JsCasePage, JsValue> {
         let o: MyCasesOptions = match options {
             Some(o) => from_js(o.into(), "the options")?,
             None => MyCasesOptions::default(),
@@ -228,7 +231,13 @@ impl Casebook {
     }
 
     /// Adds a public reply (or, for staff, an internal note).
-    pub fn comment(&self, actor: JsActor, case: &str, body: &str, internal: Option<bool>) -> Result<JsCaseView, JsValue> {
+    pub fn comment(
+        &self,
+        actor: JsActor,
+        case: &str,
+        body: &str,
+        internal: Option<bool>,
+    ) -> Result<JsCaseView, JsValue> {
         let op = Op::Comment {
             case: case.into(),
             body: body.into(),
@@ -238,7 +247,13 @@ impl Casebook {
     }
 
     /// Moves a case to another workflow state, with an outcome when the state needs one.
-    pub fn transition(&self, actor: JsActor, case: &str, to: &str, outcome: Option<JsOutcome>) -> Result<JsCaseView, JsValue> {
+    pub fn transition(
+        &self,
+        actor: JsActor,
+        case: &str,
+        to: &str,
+        outcome: Option<JsOutcome>,
+    ) -> Result<JsCaseView, JsValue> {
         let outcome: Option<Outcome> = match outcome {
             Some(o) => Some(from_js(o.into(), "the outcome")?),
             None => None,
@@ -291,4 +306,3 @@ pub fn error_codes() -> Vec<String> {
         .map(|c| c.as_str().to_string())
         .collect()
 }
-

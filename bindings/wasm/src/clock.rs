@@ -30,15 +30,24 @@ pub enum Clock {
 fn parse_time(s: &str, what: &str) -> Result<DateTime<Utc>, ProtocolError> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| bad(format!("{what}: '{s}' is not an RFC 3339 time ({e}), e.g. 2026-01-01T00:00:00Z")))
+        .map_err(|e| {
+            bad(format!(
+                "{what}: '{s}' is not an RFC 3339 time ({e}), e.g. 2026-01-01T00:00:00Z"
+            ))
+        })
 }
 
 fn from_millis(ms: f64, what: &str) -> Result<DateTime<Utc>, ProtocolError> {
     if !ms.is_finite() {
-        return Err(bad(format!("{what}: the time is not a finite number of milliseconds")));
+        return Err(bad(format!(
+            "{what}: the time is not a finite number of milliseconds"
+        )));
     }
-    DateTime::from_timestamp_millis(ms as i64)
-        .ok_or_else(|| bad(format!("{what}: {ms} ms is outside the supported range of times")))
+    DateTime::from_timestamp_millis(ms as i64).ok_or_else(|| {
+        bad(format!(
+            "{what}: {ms} ms is outside the supported range of times"
+        ))
+    })
 }
 
 impl Clock {
@@ -51,7 +60,9 @@ impl Clock {
         } else if let Some(f) = v.dyn_ref::<js_sys::Function>() {
             Ok(Clock::Callback(f.clone()))
         } else {
-            Err(bad("options.now must be an RFC 3339 string or a function returning the time"))
+            Err(bad(
+                "options.now must be an RFC 3339 string or a function returning the time",
+            ))
         }
     }
 
@@ -71,7 +82,9 @@ impl Clock {
                 } else if let Some(s) = v.as_string() {
                     parse_time(&s, "options.now()")
                 } else {
-                    Err(bad("options.now() must return a Date, epoch milliseconds or an RFC 3339 string"))
+                    Err(bad(
+                        "options.now() must return a Date, epoch milliseconds or an RFC 3339 string",
+                    ))
                 }
             }
         }
@@ -89,7 +102,9 @@ pub fn seed_from_option(v: &JsValue) -> Result<u64, ProtocolError> {
     }
     match v.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
-        _ => Err(bad("options.seed must be a non-negative safe integer or a bigint")),
+        _ => Err(bad(
+            "options.seed must be a non-negative safe integer or a bigint",
+        )),
     }
 }
 

@@ -7,10 +7,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn js(v: serde_json::Value) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("test value")
+    js_sys::JSON::parse(&v.to_string()).expect("test value")
 }
-use serde::Serialize;
 
 fn options() -> JsOptions {
     js(serde_json::json!({"seed": 1, "now": "2026-01-01T00:00:00Z"})).unchecked_into()
@@ -25,7 +23,8 @@ fn key(view: &JsCaseView) -> Option<String> {
 #[wasm_bindgen_test]
 fn report_and_get() {
     let book = Casebook::new(Some(options())).expect("casebook");
-    let report: JsReport = js(serde_json::json!({"description": "Crash on export"})).unchecked_into();
+    let report: JsReport =
+        js(serde_json::json!({"description": "Crash on export"})).unchecked_into();
     let created = book.report(ada(), report).expect("report");
     assert_eq!(key(&created).as_deref(), Some("CB-1"));
     let got = book.get(ada(), "cb-1").expect("get by key, any case");
@@ -47,7 +46,8 @@ fn errors_are_error_objects_with_codes() {
 #[wasm_bindgen_test]
 fn save_restore_round_trip() {
     let book = Casebook::new(Some(options())).expect("casebook");
-    let report: JsReport = js(serde_json::json!({"description": "Kept across reloads"})).unchecked_into();
+    let report: JsReport =
+        js(serde_json::json!({"description": "Kept across reloads"})).unchecked_into();
     book.report(ada(), report).expect("report");
     let saved = book.save().expect("save");
     let again = Casebook::restore(&saved, Some(options())).expect("restore");
