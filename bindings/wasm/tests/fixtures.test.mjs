@@ -1,0 +1,61 @@
+// The shared JSON scenario fixtures (tests/fixtures/*.json) through the WebAssembly module: every
+// response must be identical to the Rust protocol's (out/wasm/reference.json, written by the
+// protocol_reference example) and contain the fixture's expectation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { wasm, repoRoot, FIXED_NOW } from './helpers.mjs';
+
+const dir = path.join(repoRoot, 'tests/fixtures');
+const refPath = process.env.CASEBOOK_PROTOCOL_REFERENCE || path.join(repoRoot, 'out/wasm/reference.json');
+const reference = JSON.parse(fs.readFileSync(refPath, 'utf8'));
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+/** `expected` is contained in `actual`, as in crates/casebook/tests/fixtures.rs. */
+function contains(actual, expected, where) {
+  if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
+    assert.ok(actual && typeof actual === 'object', `${where} is not an object`);
+    for (const [k, v] of Object.entries(expected)) {
+      assert.ok(k in actual, `${where}.${k} is missing`);
+      contains(actual[k], v, `${where}.${k}`);
+    }
+  } else if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${where} is not an array`);
+    assert.equal(actual.length, expected.length, `${where} length`);
+    expected.forEach((v, i) => contains(actual[i], v, `${where}[${i}]`));
+  } else {
+    assert.deepEqual(actual, expected, where);
+  }
+}
+
+test('fixtures are present', () => {
+  assert.ok(files.length >= 3, `fixtures in ${dir}`);
+  assert.deepEqual(Object.keys(reference).sort(), files);
+});
+
+for (const file of files) {
+  test(`fixture ${file}: identical to the Rust protocol`, () => {
+    const fixture = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const objects = new wasm.Casebook({ seed: 1, now: FIXED_NOW });
+    const lines = new wasm.Casebook({ seed: 1, now: FIXED_NOW });
+    fixture.steps.forEach((step, i) => {
+      const where = `${file} step ${i + 1}`;
+      const rust = reference[file][i];
+      const line = typeof step.raw === 'string' ? step.raw : JSON.stringify(step.request);
+      // JSON text in, JSON text out: byte-identical to the Rust line.
+      assert.equal(lines.executeJson(line), rust, `${where} (executeJson)`);
+      // Plain objects in and out (raw steps are not objects): deep-equal to the Rust response.
+      if (typeof step.raw !== 'string') {
+        const response = objects.execute(step.request);
+        assert.deepStrictEqual(response, JSON.parse(rust), `${where} (execute)`);
+        contains(response, step.expect, `${where} response`);
+      } else {
+        objects.executeJson(step.raw);
+        contains(JSON.parse(rust), step.expect, `${where} response`);
+      }
+    });
+    objects.free();
+    lines.free();
+  });
+}
