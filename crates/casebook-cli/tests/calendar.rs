@@ -35,10 +35,19 @@ fn ok(args: &[&str], json: &str) -> String {
 #[test]
 fn add_skips_the_holiday_and_the_weekend() {
     // Thursday 17:00 local: one hour left that day, Good Friday closed, Monday 08:00 + 30 min.
-    let out = ok(&["add", "--at", "2015-04-02T17:00", "--duration", "1h30m"], BERLIN);
+    let out = ok(
+        &["add", "--at", "2015-04-02T17:00", "--duration", "1h30m"],
+        BERLIN,
+    );
     assert_eq!(out, "2015-04-06T06:30:00Z");
     let out = ok(
-        &["add", "--at", "2015-04-02T17:00:00+02:00", "--duration", "2bd"],
+        &[
+            "add",
+            "--at",
+            "2015-04-02T17:00:00+02:00",
+            "--duration",
+            "2bd",
+        ],
         BERLIN,
     );
     assert_eq!(out, "2015-04-07T15:00:00Z");
@@ -47,7 +56,13 @@ fn add_skips_the_holiday_and_the_weekend() {
 #[test]
 fn subtract_mirrors_add() {
     let out = ok(
-        &["subtract", "--at", "2015-04-06T08:30:00+02:00", "--duration", "1h30m"],
+        &[
+            "subtract",
+            "--at",
+            "2015-04-06T08:30:00+02:00",
+            "--duration",
+            "1h30m",
+        ],
         BERLIN,
     );
     assert_eq!(out, "2015-04-02T15:00:00Z");
@@ -56,12 +71,24 @@ fn subtract_mirrors_add() {
 #[test]
 fn between_counts_business_seconds_around_lunch() {
     let out = ok(
-        &["between", "--from", "2015-04-02T12:00", "--to", "2015-04-02T15:00"],
+        &[
+            "between",
+            "--from",
+            "2015-04-02T12:00",
+            "--to",
+            "2015-04-02T15:00",
+        ],
         BERLIN,
     );
     assert_eq!(out, "7200");
     let out = ok(
-        &["between", "--from", "2015-04-02T15:00", "--to", "2015-04-02T12:00"],
+        &[
+            "between",
+            "--from",
+            "2015-04-02T15:00",
+            "--to",
+            "2015-04-02T12:00",
+        ],
         BERLIN,
     );
     assert_eq!(out, "-7200");
@@ -80,7 +107,13 @@ fn next_open_across_a_dst_weekend() {
 fn overnight_shifts_and_24_00() {
     let night = r#"{"time_zone":"America/New_York","hours":{"fri":[["19:00","05:00"]],"sat":[["00:00","24:00"]]}}"#;
     let out = ok(
-        &["between", "--from", "2026-03-06T00:00", "--to", "2026-03-09T00:00"],
+        &[
+            "between",
+            "--from",
+            "2026-03-06T00:00",
+            "--to",
+            "2026-03-09T00:00",
+        ],
         night,
     );
     // Friday 19:00 to Saturday 05:00 (10 h) merged into Saturday's 24 h: Friday 19:00 to
@@ -90,7 +123,10 @@ fn overnight_shifts_and_24_00() {
 
 #[test]
 fn bad_input_gives_an_error_naming_the_problem() {
-    let (success, _, err) = calendar(&["next-open", "--at", "2015-04-03"], r#"{"time_zone":"Mars/Base","hours":{}}"#);
+    let (success, _, err) = calendar(
+        &["next-open", "--at", "2015-04-03"],
+        r#"{"time_zone":"Mars/Base","hours":{}}"#,
+    );
     assert!(!success);
     assert!(err.contains("unknown_time_zone"), "{err}");
     let (success, _, err) = calendar(&["add", "--at", "2015-04-03", "--duration", "soon"], BERLIN);
