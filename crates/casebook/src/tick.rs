@@ -140,18 +140,24 @@ impl<S: Store> Casebook<S> {
                 "only the system (or an admin) runs the SLA timer",
             ));
         }
-        let mut applied = Vec::new();
+        // Decide for every due case, then store all their events in one atomic append.
+        let mut events = Vec::new();
+        let mut quiet = Vec::new();
         for id in self.derived().deadlines.due(now) {
-            let Some(case) = self.cases().get(id).cloned() else {
+            let Some(case) = self.cases().get(id) else {
                 continue;
             };
-            let changes = self.due_changes(&case, actor, now)?;
+            let changes = self.due_changes(case, actor, now)?;
             if changes.is_empty() {
-                self.reschedule(&case, now);
-                continue;
+                quiet.push(case.clone());
+            } else {
+                events.extend(events_for(case, changes, actor, now));
             }
-            self.commit_and_report(&case, changes, actor, now, &mut applied)?;
         }
+        for case in &quiet {
+            self.reschedule(case, now);
+        }
+        let applied = self.commit_and_list(&events)?;
         Ok(TickReport {
             applied,
             next_wakeup: self.next_wakeup(),
@@ -202,25 +208,32 @@ impl<S: Store> Casebook<S> {
         self.derived_mut().deadlines.schedule(case, now);
     }
 
-    fn commit_and_report(
-        &mut self,
-        case: &Case,
-        changes: Vec<Change>,
-        actor: &Actor,
-        now: Instant,
-        applied: &mut Vec<Applied>,
-    ) -> Result<()> {
-        let events = events_for(case, changes, actor, now);
-        self.commit_events(&events)?;
-        let key = self.key_of(case);
+    /// Stores and applies events (of one or many cases) atomically, and lists them.
+    fn commit_and_list(&mut self, events: &[Event]) -> Result<Vec<Applied>> {
+        self.commit_events(events)?;
         let mut rule = None;
-        applied.extend(events.iter().map(|e| Applied {
-            case: key.clone(),
-            seq: e.seq,
-            kind: e.change.kind().to_string(),
-            rule: rule_of(&e.change, &mut rule),
-        }));
-        Ok(())
+        let mut last_case = None;
+        let mut key = String::new();
+        Ok(events
+            .iter()
+            .map(|e| {
+                if last_case != Some(e.case) {
+                    last_case = Some(e.case);
+                    rule = None;
+                    key = self
+                        .cases()
+                        .get(e.case)
+                        .map(|c| self.key_of(c))
+                        .unwrap_or_default();
+                }
+                Applied {
+                    case: key.clone(),
+                    seq: e.seq,
+                    kind: e.change.kind().to_string(),
+                    rule: rule_of(&e.change, &mut rule),
+                }
+            })
+            .collect())
     }
 
     /// After a command: keeps promises whose target release shipped as a fix, and fires the
@@ -231,7 +244,7 @@ impl<S: Store> Casebook<S> {
         actor: &Actor,
         now: Instant,
     ) -> Result<Vec<Applied>> {
-        let mut applied = Vec::new();
+        let mut events = Vec::new();
         let mut seen: Vec<CaseId> = Vec::new();
         for (id, _) in touched {
             if seen.contains(id) {
@@ -247,11 +260,9 @@ impl<S: Store> Casebook<S> {
                 .map(|(_, k)| *k)
                 .collect();
             let changes = self.follow_ups(&case, &kinds, actor, now)?;
-            if !changes.is_empty() {
-                self.commit_and_report(&case, changes, actor, now, &mut applied)?;
-            }
+            events.extend(events_for(&case, changes, actor, now));
         }
-        Ok(applied)
+        self.commit_and_list(&events)
     }
 
     fn follow_ups(
@@ -267,10 +278,9 @@ impl<S: Store> Casebook<S> {
                 case.commitments
                     .iter()
                     .filter(|c| {
-                        matches!(c.state, PromiseState::Open | PromiseState::Broken)
+                        c.state == PromiseState::Open
                             && c.target_release.as_deref() == Some(version.as_str())
                     })
-                    .filter(|c| c.state == PromiseState::Open)
                     .map(|c| Change::PromiseKept {
                         number: c.number,
                         release: Some(version.clone()),
