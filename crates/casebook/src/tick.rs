@@ -244,6 +244,15 @@ impl<S: Store> Casebook<S> {
         actor: &Actor,
         now: Instant,
     ) -> Result<Vec<Applied>> {
+        // The hot path (reports, comments without event rules) costs one scan of the rules.
+        let event_rules = self
+            .sla_setup()
+            .rules
+            .iter()
+            .any(|r| matches!(r.trigger, Trigger::Event(_)));
+        if !event_rules && !touched.iter().any(|(_, k)| *k == "transitioned") {
+            return Ok(Vec::new());
+        }
         let mut events = Vec::new();
         let mut seen: Vec<CaseId> = Vec::new();
         for (id, _) in touched {
