@@ -1,5 +1,6 @@
 //! `casebook`: the reference host of Casebook and its operations tool.
 
+mod calendar_cmd;
 mod demo;
 mod exec;
 mod host;
@@ -102,6 +103,9 @@ enum Command {
     },
     /// Play a realistic support day on a fresh casebook file and print what everyone sees.
     Demo,
+    /// Business-time arithmetic on a calendar JSON file (docs/sla.md).
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarOp),
     /// Write (or with --check, verify) the JSON Schemas of the protocol.
     Schema {
         /// The folder of the schema files.
@@ -135,6 +139,10 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo => return demo::run(&cli.store, cli.store == "./casebook.db"),
         Command::Schema { out, check } => return schema::run(&out, check),
+        Command::Calendar(op) => {
+            println!("{}", calendar_cmd::run(op)?);
+            return Ok(());
+        }
         Command::Report {
             actor,
             subject,

@@ -300,6 +300,10 @@ pub struct Case {
     pub updated_at: DateTime<Utc>,
     /// Its version: the sequence number of its last event.
     pub version: u64,
+    /// Escalation rules that fired, with the episode each fired in: (rule, episode).
+    pub escalations: Vec<(String, String)>,
+    /// Flags set by escalation rules.
+    pub flags: Vec<String>,
 }
 
 impl Case {

@@ -27,6 +27,15 @@ pub struct ConfigChange {
     /// written to the store, so hosts pass it again when they open the casebook.
     #[serde(default, skip_serializing)]
     pub tracking_secret: Option<String>,
+    /// Business calendars by name (added or replaced), in the calendar JSON format of docs/sla.md.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendars: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The SLA policy (docs/sla.md), replacing the previous one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_policy: Option<serde_json::Value>,
+    /// Escalation rules (docs/sla.md), replacing the previous ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<serde_json::Value>,
 }
 
 /// A configuration event (the payload of the `casebook` stream).

@@ -12,7 +12,10 @@ use crate::store::StoredEvent;
 
 /// The derived projections.
 #[derive(Debug, Default)]
-pub(crate) struct Derived {}
+pub(crate) struct Derived {
+    /// SLA and promise deadlines.
+    pub(crate) deadlines: crate::deadlines::Deadlines,
+}
 
 impl Derived {
     /// Called after `event` was folded into a case: `old` is the state before (none for a report).
@@ -22,7 +25,8 @@ impl Derived {
         new: &Case,
         event: &Event,
     ) -> Result<()> {
-        let _ = (old, new, event);
+        let _ = old;
+        self.deadlines.on_case_event(new, event);
         Ok(())
     }
 

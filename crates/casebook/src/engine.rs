@@ -145,6 +145,7 @@ impl State {
             p.validate()?;
             self.policy = p.clone();
         }
+        crate::tick::apply_config(&mut self.derived, change, &self.workflow, &self.table)?;
         Ok(())
     }
 }
@@ -269,6 +270,16 @@ impl<S: Store> Casebook<S> {
         &self.state.table
     }
 
+    /// The derived projections.
+    pub(crate) fn derived(&self) -> &crate::derived::Derived {
+        &self.state.derived
+    }
+
+    /// The derived projections, mutably.
+    pub(crate) fn derived_mut(&mut self) -> &mut crate::derived::Derived {
+        &mut self.state.derived
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
@@ -327,6 +338,7 @@ impl<S: Store> Casebook<S> {
         if let Some(p) = &change.policy {
             p.validate()?;
         }
+        self.check_sla_config(&change)?;
         if let Some(secret) = &change.tracking_secret {
             self.set_token_secret(secret.as_bytes())?;
         }
@@ -386,7 +398,7 @@ impl<S: Store> Casebook<S> {
         reports: &[(Report, Actor)],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<CaseId>>> {
-        self.with_retries(|book| {
+        let results = self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
             let mut events = Vec::new();
             let mut claimed = 0u64;
@@ -437,7 +449,15 @@ impl<S: Store> Casebook<S> {
             }
             book.after_append(head, 1 + events.len() as u64)?;
             Ok(results)
-        })
+        })?;
+        let touched: Vec<_> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().map(|id| (*id, "reported")))
+            .collect();
+        if let Some((_, actor)) = reports.first() {
+            self.after_command(&touched, actor, now)?;
+        }
+        Ok(results)
     }
 
     /// Runs a command on a case (by id or key) and returns the events it caused.
@@ -448,7 +468,7 @@ impl<S: Store> Casebook<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>> {
-        self.with_retries(|book| {
+        let events = self.with_retries(|book| {
             let Casebook { state, ids, .. } = &mut *book;
             let state: &State = state;
             let case = state.find_visible(reference, actor)?;
@@ -457,11 +477,14 @@ impl<S: Store> Casebook<S> {
             let events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
             book.commit_events(&events)?;
             Ok(events)
-        })
+        })?;
+        let touched: Vec<_> = events.iter().map(|e| (e.case, e.change.kind())).collect();
+        self.after_command(&touched, actor, now)?;
+        Ok(events)
     }
 
     /// Persists events of one command (possibly on several cases) atomically, then applies them.
-    fn commit_events(&mut self, events: &[Event]) -> Result<()> {
+    pub(crate) fn commit_events(&mut self, events: &[Event]) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }

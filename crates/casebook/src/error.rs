@@ -80,6 +80,12 @@ error_codes! {
     Internal = 20 => "internal",
     /// A tracking token is malformed, forged, revoked or cannot be checked.
     InvalidToken = 21 => "invalid_token",
+    /// A calendar in `configure` is invalid (bad time zone, hours, holidays, ...).
+    CalendarInvalid = 30 => "calendar_invalid",
+    /// The SLA policy in `configure` is invalid, or names a calendar that is not defined.
+    SlaPolicyInvalid = 31 => "sla_policy_invalid",
+    /// An escalation rule in `configure` is invalid.
+    RuleInvalid = 32 => "rule_invalid",
 }
 
 /// An error of the core engine.
@@ -155,6 +161,20 @@ pub enum Error {
     /// A tracking token is not valid.
     #[error("the tracking token is not valid: {0}")]
     InvalidToken(String),
+    /// A calendar of the configuration is invalid.
+    #[error("calendar {name:?}: {source} ({code})", code = source.code())]
+    Calendar {
+        /// The calendar's name.
+        name: String,
+        /// What is wrong.
+        source: crate::calendar::CalendarError,
+    },
+    /// The SLA policy of the configuration is invalid.
+    #[error("sla_policy: {0} ({code})", code = .0.code())]
+    SlaPolicy(crate::sla::SlaError),
+    /// An escalation rule of the configuration is invalid.
+    #[error(transparent)]
+    Rule(#[from] crate::escalation::RuleError),
     /// A bug: the operation had no effect.
     #[error("internal error (please report it): {0}")]
     Internal(String),
@@ -181,6 +201,9 @@ impl Error {
             Error::Unsupported(_) => ErrorCode::Unsupported,
             Error::Internal(_) => ErrorCode::Internal,
             Error::InvalidToken(_) => ErrorCode::InvalidToken,
+            Error::Calendar { .. } => ErrorCode::CalendarInvalid,
+            Error::SlaPolicy(_) => ErrorCode::SlaPolicyInvalid,
+            Error::Rule(_) => ErrorCode::RuleInvalid,
         }
     }
 

@@ -155,6 +155,44 @@ pub enum Change {
         /// The nonce.
         nonce: String,
     },
+    /// An escalation rule fired; the events that follow in the same commit are its actions.
+    RuleFired {
+        /// The rule's name.
+        rule: String,
+        /// What triggered it, in words ("first_reply at 80%").
+        trigger: String,
+        /// The episode it fired in (it fires at most once per episode).
+        episode: String,
+    },
+    /// A rule asked the host to notify someone (the outbox picks it up).
+    NotificationRequested {
+        /// The rule's name.
+        rule: String,
+        /// Who.
+        to: String,
+        /// The message.
+        message: String,
+    },
+    /// A rule set a flag on the case.
+    FlagSet {
+        /// The rule's name.
+        rule: String,
+        /// The flag.
+        flag: String,
+    },
+    /// A promise's due date passed unkept.
+    PromiseBroken {
+        /// The commitment's number.
+        number: u32,
+    },
+    /// A promise was kept (a fix shipped in the promised release).
+    PromiseKept {
+        /// The commitment's number.
+        number: u32,
+        /// The release that kept it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        release: Option<String>,
+    },
 }
 
 impl Change {
@@ -175,6 +213,11 @@ impl Change {
             Change::ParticipantAdded { .. } => "participant_added",
             Change::TokenIssued { .. } => "token_issued",
             Change::TokenRevoked { .. } => "token_revoked",
+            Change::RuleFired { .. } => "rule_fired",
+            Change::NotificationRequested { .. } => "notification_requested",
+            Change::FlagSet { .. } => "flag_set",
+            Change::PromiseBroken { .. } => "promise_broken",
+            Change::PromiseKept { .. } => "promise_kept",
         }
     }
 }

@@ -63,6 +63,8 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 created_at: event.at,
                 updated_at: event.at,
                 version: 1,
+                escalations: Vec::new(),
+                flags: Vec::new(),
             });
         }
         (None, _) => {
@@ -166,8 +168,25 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 t.1 = true;
             }
         }
+        Change::RuleFired { rule, episode, .. } => {
+            case.escalations.push((rule.clone(), episode.clone()));
+        }
+        Change::NotificationRequested { .. } => {}
+        Change::FlagSet { flag, .. } => {
+            if !case.flags.contains(flag) {
+                case.flags.push(flag.clone());
+            }
+        }
+        Change::PromiseBroken { number } => set_promise(&mut case, *number, PromiseState::Broken),
+        Change::PromiseKept { number, .. } => set_promise(&mut case, *number, PromiseState::Kept),
     }
     Ok(case)
+}
+
+fn set_promise(case: &mut Case, number: u32, state: PromiseState) {
+    for c in case.commitments.iter_mut().filter(|c| c.number == number) {
+        c.state = state;
+    }
 }
 
 /// Folds a whole history into a case.

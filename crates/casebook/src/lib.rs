@@ -19,14 +19,17 @@
 pub mod actor;
 pub mod calendar;
 pub mod case;
+pub mod clocks;
 pub mod command;
 pub mod config;
+pub mod deadlines;
 pub mod decide;
 mod derived;
 #[cfg(feature = "email")]
 pub mod email;
 pub mod engine;
 pub mod error;
+pub mod escalation;
 pub mod event;
 pub mod fold;
 pub mod ids;
@@ -41,6 +44,7 @@ pub mod search;
 pub mod sla;
 pub mod store;
 pub mod table;
+pub mod tick;
 pub mod token;
 pub mod view;
 pub mod workflow;

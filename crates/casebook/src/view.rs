@@ -172,6 +172,15 @@ pub struct CaseView {
     /// The timeline, in `get` and `report` answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<TimelineEntry>>,
+    /// SLA clocks (staff, in `get`), recomputed from the history at the request's instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clocks: Option<Vec<crate::clocks::ClockView>>,
+    /// The service targets that apply, in plain words (customers, in `get`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_targets: Option<Vec<crate::clocks::ServiceTarget>>,
+    /// Flags set by escalation rules (staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<String>>,
 }
 
 /// Projects a case for a viewer. The caller has checked that the viewer may see the case
@@ -256,6 +265,9 @@ pub fn view(
         duplicate_of: None,
         tracking_token: None,
         timeline: events.map(|evs| timeline(evs, case, workflow, policy, rel)),
+        clocks: None,
+        service_targets: None,
+        flags: (staff && !case.flags.is_empty()).then(|| case.flags.clone()),
     }
 }
 
@@ -276,6 +288,13 @@ fn actor_view(actor: &Actor, case: &Case, policy: &Policy, rel: Relation) -> Act
         role: actor.role,
         name,
     }
+}
+
+fn promise_text(case: &Case, number: u32) -> String {
+    case.commitments
+        .iter()
+        .find(|c| c.number == number)
+        .map_or_else(|| format!("promise {number}"), |c| c.text.clone())
 }
 
 fn timeline(
@@ -399,6 +418,31 @@ fn timeline(
                 Change::TokenIssued { .. } => "Tracking token issued".into(),
                 Change::TokenRevoked { .. } => "Tracking token revoked".into(),
                 Change::Promised { commitment } => format!("Promise: {}", commitment.text),
+                Change::RuleFired { .. }
+                | Change::NotificationRequested { .. }
+                | Change::FlagSet { .. }
+                    if !staff =>
+                {
+                    return None;
+                }
+                Change::RuleFired { rule, trigger, .. } => {
+                    format!("Escalation rule {rule} fired ({trigger})")
+                }
+                Change::NotificationRequested { rule, to, .. } => {
+                    format!("Rule {rule}: notify {to}")
+                }
+                Change::FlagSet { rule, flag } => format!("Rule {rule}: flag {flag}"),
+                Change::PromiseBroken { number } => {
+                    let text = promise_text(case, *number);
+                    format!("Promise not kept: {text} (we missed the date we gave you)")
+                }
+                Change::PromiseKept { number, release } => {
+                    let text = promise_text(case, *number);
+                    match release {
+                        Some(r) => format!("Promise kept: {text} (shipped in {r})"),
+                        None => format!("Promise kept: {text}"),
+                    }
+                }
                 Change::VisibilityChanged {
                     visibility,
                     show_reporter,

@@ -141,8 +141,10 @@ pub fn handle<S: Store>(
     let now = request.at.unwrap_or(now);
     let who = &book.authenticate(&request.actor)?;
     let case_result = |book: &Casebook<S>, reference: &str| -> Result<OpResult, ProtocolError> {
+        let mut case = book.view_case(reference, who)?;
+        book.add_clocks(&mut case, who, now)?;
         Ok(OpResult::Case {
-            case: Box::new(book.view_case(reference, who)?),
+            case: Box::new(case),
         })
     };
     let (reference, cmd) = match &request.op {
@@ -275,6 +277,11 @@ pub fn handle<S: Store>(
         Op::RevokeToken { case, token } => {
             let nonce = token.split('_').nth(2).unwrap_or_default().to_string();
             (case, CaseCommand::RevokeToken(nonce))
+        }
+        Op::Tick {} => {
+            return Ok(OpResult::Tick {
+                tick: book.tick(now, who)?,
+            });
         }
         Op::Roadmap {} => {
             return Ok(OpResult::Roadmap {

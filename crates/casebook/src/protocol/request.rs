@@ -170,6 +170,9 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<usize>,
     },
+    /// Apply everything due now (SLA rules, broken promises); system and admins only. The
+    /// answer lists what was applied and when to call again.
+    Tick {},
 }
 
 /// A participant to add.
@@ -209,5 +212,6 @@ impl Op {
         "roadmap",
         "get",
         "list",
+        "tick",
     ];
 }

@@ -58,6 +58,11 @@ pub enum OpResult {
         /// What the configuration now is.
         configured: ConfigSummary,
     },
+    /// Tick: what was applied and when to call again.
+    Tick {
+        /// The report.
+        tick: crate::tick::TickReport,
+    },
 }
 
 /// The configuration after `configure`.
