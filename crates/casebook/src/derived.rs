@@ -12,7 +12,12 @@ use crate::store::StoredEvent;
 
 /// The derived projections.
 #[derive(Debug, Default)]
-pub(crate) struct Derived {}
+pub(crate) struct Derived {
+    /// Notifications, subscriptions and broadcasts.
+    pub(crate) outbox: crate::outbox::Outbox,
+    /// Releases.
+    pub(crate) releases: crate::release::Releases,
+}
 
 impl Derived {
     /// Called after `event` was folded into a case: `old` is the state before (none for a report).
@@ -22,13 +27,14 @@ impl Derived {
         new: &Case,
         event: &Event,
     ) -> Result<()> {
-        let _ = (old, new, event);
+        self.outbox.on_case_event(old, new, event);
         Ok(())
     }
 
     /// Called for an event of a stream that is not a case, the keys or the configuration.
     pub(crate) fn on_stream_event(&mut self, stored: &StoredEvent) -> Result<()> {
-        let _ = stored;
+        self.releases.on_stream_event(stored)?;
+        self.outbox.on_stream_event(stored)?;
         Ok(())
     }
 }

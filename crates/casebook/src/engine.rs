@@ -482,3 +482,35 @@ impl<S: Store> Casebook<S> {
         self.after_append(head, events.len() as u64)
     }
 }
+
+/// Hooks for the modules that extend the engine (releases, outbox, ratings, stats).
+impl<S: Store> Casebook<S> {
+    /// Persists decided case events atomically and applies them.
+    pub(crate) fn commit_case_events(&mut self, events: &[Event]) -> Result<()> {
+        self.commit_events(events)
+    }
+
+    /// Appends payloads to a non-case stream (releases, outbox, ...) and applies them through
+    /// the derived hooks. Retries on a concurrent writer.
+    pub(crate) fn append_stream(&mut self, stream: &str, payloads: Vec<String>) -> Result<()> {
+        self.with_retries(|book| {
+            let expected = book.store.stream_version(stream)?;
+            book.store.append(&[Commit {
+                stream: stream.into(),
+                expected_version: expected,
+                payloads: payloads.clone(),
+            }])?;
+            book.sync()
+        })
+    }
+
+    /// The host's token key, when a tracking secret was set.
+    pub(crate) fn token_key(&self) -> Option<&TokenKey> {
+        self.token_key.as_ref()
+    }
+
+    /// The derived projections.
+    pub(crate) fn derived(&self) -> &crate::derived::Derived {
+        &self.state.derived
+    }
+}

@@ -155,6 +155,31 @@ pub enum Change {
         /// The nonce.
         nonce: String,
     },
+    /// The fix shipped in a release (op `release`).
+    FixShipped {
+        /// The release's version.
+        version: String,
+        /// The release date.
+        date: chrono::NaiveDate,
+    },
+    /// The reporter said whether the shipped fix works for them (op `confirm_fix`).
+    FixConfirmed {
+        /// True: it works.
+        works: bool,
+        /// What they said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// The reporter rated the solution with a one-click token (op `rate`).
+    Rated {
+        /// The sequence number of the event that solved the case: a token rates one solve.
+        solve: u64,
+        /// Good (true) or bad.
+        good: bool,
+        /// An optional comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 impl Change {
@@ -175,6 +200,9 @@ impl Change {
             Change::ParticipantAdded { .. } => "participant_added",
             Change::TokenIssued { .. } => "token_issued",
             Change::TokenRevoked { .. } => "token_revoked",
+            Change::FixShipped { .. } => "fix_shipped",
+            Change::FixConfirmed { .. } => "fix_confirmed",
+            Change::Rated { .. } => "rated",
         }
     }
 }

@@ -166,6 +166,12 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 t.1 = true;
             }
         }
+        Change::FixShipped { version, .. } => {
+            case.outcome = Some(crate::outcome::Outcome::Fixed {
+                version: version.clone(),
+            });
+        }
+        Change::FixConfirmed { .. } | Change::Rated { .. } => {}
     }
     Ok(case)
 }
