@@ -146,16 +146,16 @@ pub fn rate<S: Store>(
         .ok_or_else(|| LoopError::InvalidRatingToken("its case does not exist here".into()))?;
     let key = book.key_of(case);
     let events = book.events_of(id)?;
-    if current_solve(book, &events).map(|s| s.0) != Some(solve) {
-        return Err(LoopError::RatingTokenExpired(format!(
-            "{key} was reopened since; the next solve brings a new link"
-        )));
-    }
     if events
         .iter()
         .any(|e| matches!(e.change, Change::Rated { solve: s, .. } if s == solve))
     {
         return Err(LoopError::RatingAlreadyGiven { case: key });
+    }
+    if current_solve(book, &events).map(|s| s.0) != Some(solve) {
+        return Err(LoopError::RatingTokenExpired(format!(
+            "{key} was reopened since; the next solve brings a new link"
+        )));
     }
     if let Some(c) = comment {
         crate::decide::check_len("comment", c, book.limits().comment_bytes)?;
@@ -178,4 +178,137 @@ pub fn rate<S: Store>(
     };
     book.commit_case_events(&[event])?;
     Ok(Rated { case: key, rating })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::release::testkit::*;
+
+    fn solve(b: &mut Book, key: &str, at: &str) -> String {
+        ok(
+            b,
+            json!({"op": "transition", "as": staff(), "case": key, "to": "solved",
+            "outcome": {"kind": "answered", "reply": "clear the cache"}}),
+            at,
+        );
+        let n = drain(b, at);
+        n.iter()
+            .find_map(|x| x["data"]["rating_token"].as_str())
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn a_token_rates_once_expires_and_cannot_be_forged() {
+        let mut b = book();
+        let a = report(
+            &mut b,
+            &customer("ada"),
+            "Images do not load",
+            json!({}),
+            "2026-11-02T09:00:00Z",
+        );
+        let t = solve(&mut b, &a, "2026-11-02T10:00:00Z");
+        let rate = |t: &str, r: &str| json!({"op": "rate", "as": {"role": "anonymous"}, "token": t, "rating": r});
+        // Forged: one changed character of the MAC, another case, or a tracking token.
+        let mut forged = t.clone();
+        let last = if forged.ends_with('0') { "1" } else { "0" };
+        forged.replace_range(forged.len() - 1.., last);
+        assert_eq!(
+            fails(&mut b, rate(&forged, "good"), "2026-11-03T00:00:00Z"),
+            "invalid_rating_token"
+        );
+        assert_eq!(
+            fails(
+                &mut b,
+                rate(&t.replacen("cbr1", "cbt1", 1), "good"),
+                "2026-11-03T00:00:00Z"
+            ),
+            "invalid_rating_token"
+        );
+        assert_eq!(
+            fails(&mut b, rate("cbr1_junk", "good"), "2026-11-03T00:00:00Z"),
+            "invalid_rating_token"
+        );
+        // Expired after 30 days.
+        assert_eq!(
+            fails(&mut b, rate(&t, "good"), "2026-12-03T10:00:01Z"),
+            "rating_token_expired"
+        );
+        let r = ok(
+            &mut b,
+            json!({"op": "rate", "as": {"role": "anonymous"}, "token": t, "rating": "bad", "comment": "still slow"}),
+            "2026-11-03T00:00:00Z",
+        );
+        assert_eq!(r["rated"]["case"], a);
+        assert_eq!(r["rated"]["rating"], "bad");
+        // Used once.
+        assert_eq!(
+            fails(&mut b, rate(&t, "good"), "2026-11-03T00:01:00Z"),
+            "rating_already_given"
+        );
+        // Reopened and solved again: the old link is dead, the new one works.
+        ok(
+            &mut b,
+            json!({"op": "transition", "as": customer("ada"), "case": a, "to": "open"}),
+            "2026-11-04T00:00:00Z",
+        );
+        let t2 = solve(&mut b, &a, "2026-11-05T00:00:00Z");
+        assert_ne!(t, t2);
+        assert_eq!(
+            fails(&mut b, rate(&t, "good"), "2026-11-05T01:00:00Z"),
+            "rating_already_given"
+        );
+        ok(&mut b, rate(&t2, "good"), "2026-11-05T01:00:00Z");
+        // The timeline shows both ratings.
+        let got = ok(
+            &mut b,
+            json!({"op": "get", "as": staff(), "case": a}),
+            "2026-11-05T02:00:00Z",
+        );
+        let kinds: Vec<&str> = got["case"]["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "rated").count(), 2);
+    }
+
+    #[test]
+    fn without_a_secret_there_are_no_links() {
+        let mut b = crate::engine::Casebook::open(
+            crate::store::MemoryStore::new(),
+            Box::new(crate::ids::SeededIds::new(1)),
+        )
+        .unwrap();
+        let a = report(
+            &mut b,
+            &customer("ada"),
+            "Images do not load",
+            json!({}),
+            "2026-11-02T09:00:00Z",
+        );
+        ok(
+            &mut b,
+            json!({"op": "transition", "as": staff(), "case": a, "to": "solved",
+            "outcome": {"kind": "answered", "reply": "clear the cache"}}),
+            "2026-11-02T10:00:00Z",
+        );
+        assert!(
+            drain(&mut b, "2026-11-02T10:00:00Z")[0]["data"]
+                .get("rating_token")
+                .is_none()
+        );
+        assert_eq!(
+            fails(
+                &mut b,
+                json!({"op": "rate", "as": {"role": "anonymous"}, "token": "cbr1_x", "rating": "good"}),
+                "2026-11-02T10:00:00Z"
+            ),
+            "invalid_rating_token"
+        );
+    }
 }
