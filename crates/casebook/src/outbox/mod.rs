@@ -93,7 +93,7 @@ pub struct BroadcastRecord {
     pub public: bool,
     /// When.
     pub at: DateTime<Utc>,
-    /// Who posted it (a label).
+    /// Who posted it, as the policy shows staff names to customers ("Support" when hidden).
     pub by: String,
     /// Everyone told: component subscribers and reporters of its open cases.
     pub recipients: Vec<String>,

@@ -237,7 +237,12 @@ pub fn broadcast<S: Store>(
         message,
         public,
         at: now,
-        by: actor.label(),
+        // Broadcasts are public: the author's name shows as the policy shows staff names.
+        by: actor
+            .name
+            .as_deref()
+            .and_then(|n| book.policy().staff_name(n))
+            .unwrap_or_else(|| "Support".into()),
         recipients,
     };
     let p = serde_json::to_string(&record).map_err(internal)?;

@@ -244,7 +244,6 @@ pub fn release<S: Store>(
             add(w, false);
         }
     }
-    book.commit_case_events(&events)?;
     let notices: Vec<ReleaseNotice> = people.into_values().collect();
     let record = ReleaseRecord {
         version: version.to_string(),
@@ -256,7 +255,8 @@ pub fn release<S: Store>(
         notices,
     };
     let payload = serde_json::to_string(&record).map_err(internal)?;
-    book.append_stream(RELEASES_STREAM, vec![payload])?;
+    // The fixes and the release are one atomic append: never one without the other.
+    book.commit_case_events_and_stream(&events, RELEASES_STREAM, vec![payload])?;
     let fixed = primary
         .iter()
         .chain(&duplicates)
