@@ -134,6 +134,23 @@ fn linked(a: &Case, b: &Case) -> bool {
         })
 }
 
+/// The size of the intersection of two sorted lists.
+fn overlap(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
 fn find(parent: &mut [usize], i: usize) -> usize {
     let mut r = i;
     while parent[r] != r {
@@ -207,11 +224,33 @@ pub fn trends<S: Store>(
         .collect();
     open.reverse();
     let toks: Vec<BTreeSet<String>> = open.iter().map(|c| words(c)).collect();
+    // Words as sorted numbers: the pairwise overlap is a merge of two short integer lists.
+    let mut dict: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let ids: Vec<Vec<u32>> = toks
+        .iter()
+        .map(|t| {
+            let mut v: Vec<u32> = t
+                .iter()
+                .map(|w| {
+                    let n = dict.len() as u32;
+                    *dict.entry(w.as_str()).or_insert(n)
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
     let mut parent: Vec<usize> = (0..open.len()).collect();
     for i in 0..open.len() {
         for j in i + 1..open.len() {
-            let inter = toks[i].intersection(&toks[j]).count();
-            let union = toks[i].len() + toks[j].len() - inter;
+            let (a, b) = (&ids[i], &ids[j]);
+            // Jaccard ≥ s needs the smaller set to be at least s times the larger.
+            let (lo, hi) = (a.len().min(b.len()), a.len().max(b.len()));
+            if (lo as f64) < SIMILARITY * hi as f64 {
+                continue;
+            }
+            let inter = overlap(a, b);
+            let union = a.len() + b.len() - inter;
             if union > 0 && inter as f64 / union as f64 >= SIMILARITY && !linked(open[i], open[j]) {
                 let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 parent[a.max(b)] = a.min(b);
