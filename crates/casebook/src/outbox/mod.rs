@@ -161,14 +161,6 @@ impl Outbox {
 
     /// Notifications caused by a case event.
     pub(crate) fn on_case_event(&mut self, _old: Option<&Case>, new: &Case, e: &Event) {
-        let actor = person_key(&e.actor);
-        let mut people: Vec<String> = new.reporter.index_key().into_iter().collect();
-        for w in &new.watchers {
-            if !people.contains(w) {
-                people.push(w.clone());
-            }
-        }
-        people.retain(|p| Some(p) != actor.as_ref());
         let (kind, tagged) = match &e.change {
             Change::Commented {
                 internal: false, ..
@@ -181,7 +173,18 @@ impl Outbox {
             Change::Tagged { added, .. } => (None, added.clone()),
             _ => (None, Vec::new()),
         };
+        if kind.is_none() && tagged.is_empty() {
+            return;
+        }
+        let actor = person_key(&e.actor);
         if let Some(kind) = kind {
+            let mut people: Vec<String> = new.reporter.index_key().into_iter().collect();
+            for w in &new.watchers {
+                if !people.contains(w) {
+                    people.push(w.clone());
+                }
+            }
+            people.retain(|p| Some(p) != actor.as_ref());
             for p in &people {
                 let id = format!("{}:{}:{}:{p}", kind_str(kind), new.id, e.seq);
                 self.add(p, kind, Some(new.id), e.seq, id, e.at);
