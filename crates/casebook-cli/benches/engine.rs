@@ -254,7 +254,10 @@ fn at_scale_in_memory(c: &mut Criterion, dir: &Path, big: u64) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             for _ in 0..iters {
-                std::hint::black_box(book.list_cases(&who, &customer_default, None, None).expect("list"));
+                std::hint::black_box(
+                    book.list_cases(&who, &customer_default, None, None)
+                        .expect("list"),
+                );
             }
             let el = start.elapsed();
             t_customer.add(iters, el);
@@ -265,7 +268,10 @@ fn at_scale_in_memory(c: &mut Criterion, dir: &Path, big: u64) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             for _ in 0..iters {
-                std::hint::black_box(book.list_cases(&staff, &everything, None, None).expect("list"));
+                std::hint::black_box(
+                    book.list_cases(&staff, &everything, None, None)
+                        .expect("list"),
+                );
             }
             let el = start.elapsed();
             t_staff.add(iters, el);

@@ -257,9 +257,105 @@ pub fn run(store: &str, default_store: bool) -> Result<(), String> {
             .err()
             .unwrap_or_else(|| "visible (unexpected!)".into())
     );
+    close_the_loop(&mut book, &path, &sam, &b.key, &guest.key)?;
     println!(
         "\nThe casebook is in {path}; try: casebook --store {path} show --as customer:ada {}",
         a.key
     );
     Ok(())
+}
+
+/// 17:30 onwards: a release ships, everyone concerned is told once, ratings come in, a status
+/// broadcast goes out and the month's report is written.
+fn close_the_loop(
+    book: &mut Book,
+    path: &str,
+    sam: &Value,
+    dark_mode: &str,
+    signup: &str,
+) -> Result<(), String> {
+    let system = json!({"role": "system", "name": "mailer"});
+    println!("\n== Closing the loop ==\n");
+    let shipped = send(
+        book,
+        "17:30",
+        json!({"op": "release", "as": sam, "version": "5.3", "cases": [dark_mode, signup]}),
+    )?;
+    if let OpResult::Release { release } = &shipped {
+        println!(
+            "Release {} ships fixes for {}; {} people are told, {} reporters asked to confirm.",
+            release.version,
+            release.fixed.join(", "),
+            release.notified,
+            release.confirmations_asked
+        );
+    }
+    let mut tokens = Vec::new();
+    if let OpResult::Notifications { notifications } =
+        send(book, "17:31", json!({"op": "notifications", "as": system}))?
+    {
+        let mut ids = Vec::new();
+        for n in &notifications {
+            let what = n.data["cases"]
+                .as_array()
+                .map(|cs| {
+                    cs.iter()
+                        .filter_map(|c| c["key"].as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .or_else(|| n.data["text"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            println!(
+                "  to {:<20} {:<15} {what}",
+                n.recipient,
+                format!("{:?}", n.kind)
+            );
+            for c in n.data["cases"].as_array().into_iter().flatten() {
+                if let Some(t) = c["rating_token"].as_str() {
+                    tokens.push((n.recipient.clone(), t.to_string()));
+                }
+            }
+            ids.push(n.id.clone());
+        }
+        send(
+            book,
+            "17:32",
+            json!({"op": "ack", "as": system, "ids": ids}),
+        )?;
+    }
+    send(
+        book,
+        "17:45",
+        json!({"op": "confirm_fix", "as": {"role": "customer", "id": "bo"}, "case": dark_mode, "works": true}),
+    )?;
+    println!("\nBo confirms that 5.3 fixes dark mode for him.");
+    for (i, (who, token)) in tokens.iter().enumerate() {
+        let rating = if i % 3 == 2 { "bad" } else { "good" };
+        send(
+            book,
+            "17:50",
+            json!({"op": "rate", "as": {"role": "anonymous"}, "token": token, "rating": rating}),
+        )?;
+        println!("{who} clicks \"{rating}\" in the message.");
+    }
+    send(
+        book,
+        "18:00",
+        json!({"op": "broadcast", "as": sam, "component": "export",
+            "message": "PDF export: turn on the new renderer until the legacy one is retired in 5.4."}),
+    )?;
+    if let OpResult::ReleaseNotes { release_notes } = send(
+        book,
+        "18:05",
+        json!({"op": "release_notes", "as": {"role": "anonymous"}, "version": "5.3"}),
+    )? {
+        println!("\n{}", release_notes.markdown);
+    }
+    let out = if path == ":memory:" {
+        "casebook-demo-report".to_string()
+    } else {
+        format!("{path}-report")
+    };
+    crate::report_cmd::run(book, "2026-11-01..2026-11-30", &out)
 }

@@ -6,6 +6,7 @@ mod exec;
 mod host;
 mod human;
 mod render;
+mod report_cmd;
 mod schema;
 
 use std::process::ExitCode;
@@ -47,7 +48,15 @@ enum Command {
         #[arg(long = "diag")]
         diagnostics: Vec<String>,
         /// What happened.
-        description: String,
+        #[arg(required_unless_present = "period")]
+        description: Option<String>,
+        /// Instead of reporting a case: write the HTML report of metrics and trends for a period,
+        /// e.g. 2026-11-01..2026-11-30 (with --out DIR).
+        #[arg(long)]
+        period: Option<String>,
+        /// The folder of the HTML report.
+        #[arg(long, default_value = "casebook-report")]
+        out: String,
     },
     /// List cases, newest first.
     List {
@@ -149,7 +158,12 @@ fn run(cli: Cli) -> Result<(), String> {
             channel,
             diagnostics: d,
             description,
+            period,
+            out,
         } => {
+            if let Some(p) = period {
+                return report_cmd::run(&open()?, &p, &out);
+            }
             let mut r = json!({"op": "report", "as": human::parse_actor(&actor)?, "description": description});
             if let Some(s) = subject {
                 r["subject"] = json!(s);

@@ -15,6 +15,10 @@ use crate::store::StoredEvent;
 pub(crate) struct Derived {
     /// SLA and promise deadlines.
     pub(crate) deadlines: crate::deadlines::Deadlines,
+    /// Notifications, subscriptions and broadcasts.
+    pub(crate) outbox: crate::outbox::Outbox,
+    /// Releases.
+    pub(crate) releases: crate::release::Releases,
 }
 
 impl Derived {
@@ -27,12 +31,14 @@ impl Derived {
     ) -> Result<()> {
         let _ = old;
         self.deadlines.on_case_event(new, event);
+        self.outbox.on_case_event(old, new, event);
         Ok(())
     }
 
     /// Called for an event of a stream that is not a case, the keys or the configuration.
     pub(crate) fn on_stream_event(&mut self, stored: &StoredEvent) -> Result<()> {
-        let _ = stored;
+        self.releases.on_stream_event(stored)?;
+        self.outbox.on_stream_event(stored)?;
         Ok(())
     }
 }

@@ -512,3 +512,65 @@ impl<S: Store> Casebook<S> {
         self.after_append(head, events.len() as u64)
     }
 }
+
+/// Hooks for the modules that extend the engine (releases, outbox, ratings, stats).
+impl<S: Store> Casebook<S> {
+    /// Persists decided case events atomically and applies them.
+    pub(crate) fn commit_case_events(&mut self, events: &[Event]) -> Result<()> {
+        self.commit_events(events)
+    }
+
+    /// Appends payloads to a non-case stream (releases, outbox, ...) and applies them through
+    /// the derived hooks. Retries on a concurrent writer.
+    pub(crate) fn append_stream(&mut self, stream: &str, payloads: Vec<String>) -> Result<()> {
+        self.with_retries(|book| {
+            let expected = book.store.stream_version(stream)?;
+            book.store.append(&[Commit {
+                stream: stream.into(),
+                expected_version: expected,
+                payloads: payloads.clone(),
+            }])?;
+            book.sync()
+        })
+    }
+
+    /// Persists case events and payloads of one other stream in one atomic append, then applies
+    /// them all (the case events directly, the stream's through the derived hooks).
+    pub(crate) fn commit_case_events_and_stream(
+        &mut self,
+        events: &[Event],
+        stream: &str,
+        payloads: Vec<String>,
+    ) -> Result<()> {
+        let mut commits: Vec<Commit> = Vec::new();
+        for e in events {
+            let name = case_stream(e.case);
+            let payload =
+                serde_json::to_string(e).map_err(|err| Error::Internal(err.to_string()))?;
+            match commits.iter_mut().find(|c| c.stream == name) {
+                Some(c) => c.payloads.push(payload),
+                None => {
+                    let version = self.state.table.get(e.case).map_or(0, |c| c.version);
+                    commits.push(Commit {
+                        stream: name,
+                        expected_version: version,
+                        payloads: vec![payload],
+                    });
+                }
+            }
+        }
+        commits.push(Commit {
+            stream: stream.into(),
+            expected_version: self.store.stream_version(stream)?,
+            payloads,
+        });
+        self.store.append(&commits)?;
+        // Applying from the log skips nothing and applies each event once.
+        self.sync()
+    }
+
+    /// The host's token key, when a tracking secret was set.
+    pub(crate) fn token_key(&self) -> Option<&TokenKey> {
+        self.token_key.as_ref()
+    }
+}

@@ -86,6 +86,18 @@ error_codes! {
     SlaPolicyInvalid = 31 => "sla_policy_invalid",
     /// An escalation rule in `configure` is invalid.
     RuleInvalid = 32 => "rule_invalid",
+    /// A release is invalid: no version, no cases, or a version already released.
+    InvalidRelease = 60 => "invalid_release",
+    /// A rating link is malformed, forged or was not issued here.
+    InvalidRatingToken = 61 => "invalid_rating_token",
+    /// A rating link was already used for this solve.
+    RatingAlreadyGiven = 62 => "rating_already_given",
+    /// A rating link expired, or the case was reopened since.
+    RatingTokenExpired = 63 => "rating_token_expired",
+    /// A notification id that the outbox does not hold.
+    UnknownNotification = 64 => "unknown_notification",
+    /// A period or filter of `stats`, `trends` or `report` is invalid.
+    InvalidPeriod = 65 => "invalid_period",
 }
 
 /// An error of the core engine.

@@ -193,6 +193,31 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         release: Option<String>,
     },
+    /// The fix shipped in a release (op `release`).
+    FixShipped {
+        /// The release's version.
+        version: String,
+        /// The release date.
+        date: chrono::NaiveDate,
+    },
+    /// The reporter said whether the shipped fix works for them (op `confirm_fix`).
+    FixConfirmed {
+        /// True: it works.
+        works: bool,
+        /// What they said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// The reporter rated the solution with a one-click token (op `rate`).
+    Rated {
+        /// The sequence number of the event that solved the case: a token rates one solve.
+        solve: u64,
+        /// Good (true) or bad.
+        good: bool,
+        /// An optional comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 impl Change {
@@ -218,6 +243,9 @@ impl Change {
             Change::FlagSet { .. } => "flag_set",
             Change::PromiseBroken { .. } => "promise_broken",
             Change::PromiseKept { .. } => "promise_kept",
+            Change::FixShipped { .. } => "fix_shipped",
+            Change::FixConfirmed { .. } => "fix_confirmed",
+            Change::Rated { .. } => "rated",
         }
     }
 }

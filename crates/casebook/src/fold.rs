@@ -179,6 +179,12 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
         }
         Change::PromiseBroken { number } => set_promise(&mut case, *number, PromiseState::Broken),
         Change::PromiseKept { number, .. } => set_promise(&mut case, *number, PromiseState::Kept),
+        Change::FixShipped { version, .. } => {
+            case.outcome = Some(crate::outcome::Outcome::Fixed {
+                version: version.clone(),
+            });
+        }
+        Change::FixConfirmed { .. } | Change::Rated { .. } => {}
     }
     Ok(case)
 }

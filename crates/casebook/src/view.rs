@@ -415,6 +415,18 @@ fn timeline(
                 Change::ParticipantAdded { participant } => {
                     format!("Participant added: {participant}")
                 }
+                Change::FixShipped { version, date } => {
+                    format!("Fix shipped in {version} ({date})")
+                }
+                Change::FixConfirmed { works: true, .. } => {
+                    "The reporter confirmed the fix works".into()
+                }
+                Change::FixConfirmed { works: false, .. } => {
+                    "The reporter says the fix does not work".into()
+                }
+                Change::Rated { good, .. } => {
+                    format!("Rated {}", if *good { "good" } else { "bad" })
+                }
                 Change::TokenIssued { .. } => "Tracking token issued".into(),
                 Change::TokenRevoked { .. } => "Tracking token revoked".into(),
                 Change::Promised { commitment } => format!("Promise: {}", commitment.text),

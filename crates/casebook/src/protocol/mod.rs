@@ -288,6 +288,19 @@ pub fn handle<S: Store>(
                 roadmap: book.roadmap(who, now)?,
             });
         }
+        op @ (Op::Release { .. }
+        | Op::ReleaseNotes { .. }
+        | Op::ConfirmFix { .. }
+        | Op::Notifications { .. }
+        | Op::Ack { .. }
+        | Op::Subscribe { .. }
+        | Op::Broadcast { .. }
+        | Op::AtomFeed { .. }
+        | Op::Rate { .. }
+        | Op::Stats { .. }
+        | Op::Trends { .. }) => {
+            return crate::release::dispatch(book, op, who, now).map_err(ProtocolError::from);
+        }
     };
     let events = book.execute(reference, &cmd, who, now)?;
     // Answer by id: the reference may have been a key, and the case is the same either way.

@@ -173,6 +173,101 @@ pub enum Op {
     /// Apply everything due now (SLA rules, broken promises); system and admins only. The
     /// answer lists what was applied and when to call again.
     Tick {},
+    /// Ship a release (staff): marks its cases fixed, tells everyone concerned once, asks the
+    /// reporters to confirm.
+    Release {
+        /// The version, e.g. "5.3".
+        version: String,
+        /// The release date (the request's day when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<NaiveDate>,
+        /// The cases it fixes (ids or keys).
+        #[serde(default)]
+        cases: Vec<String>,
+        /// Engineering defects it fixes: the cases linked to them are fixed too.
+        #[serde(default)]
+        defects: Vec<String>,
+    },
+    /// "What's new in X", as the requester may see it.
+    ReleaseNotes {
+        /// The version.
+        version: String,
+    },
+    /// The reporter says whether the shipped fix works for them.
+    ConfirmFix {
+        /// The case.
+        case: String,
+        /// True: it works.
+        works: bool,
+        /// What they want to add.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// Hand out due notifications for delivery (system).
+    Notifications {
+        /// At most this many (default 100).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// Mark notifications delivered (system).
+    Ack {
+        /// The ids `notifications` returned.
+        ids: Vec<String>,
+    },
+    /// Follow a tag or a component (or stop, with "on": false).
+    Subscribe {
+        /// A tag.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+        /// A component.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        component: Option<String>,
+        /// Start (true, the default) or stop.
+        #[serde(default = "yes")]
+        on: bool,
+    },
+    /// Post a status message to a component's subscribers and its open cases' reporters (staff).
+    Broadcast {
+        /// The component.
+        component: String,
+        /// The message.
+        message: String,
+        /// Also in the public Atom feed (default true).
+        #[serde(default = "yes")]
+        public: bool,
+    },
+    /// The public status broadcasts as an Atom feed.
+    AtomFeed {
+        /// Only this component's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        component: Option<String>,
+    },
+    /// Rate a solved case with its one-click rating token.
+    Rate {
+        /// The token.
+        token: String,
+        /// good or bad.
+        rating: crate::rating::Rating,
+        /// An optional comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// Metrics over a period (staff).
+    Stats {
+        /// "FROM..TO", e.g. "2026-11-01..2026-11-30".
+        period: String,
+        /// Which cases count.
+        #[serde(default)]
+        filter: crate::stats::StatsFilter,
+    },
+    /// Spikes and clusters (staff).
+    Trends {
+        /// "FROM..TO".
+        period: String,
+        /// How many periods of the same length before form the baseline (default 4).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        baseline_periods: Option<u32>,
+    },
 }
 
 /// A participant to add.
@@ -213,5 +308,16 @@ impl Op {
         "get",
         "list",
         "tick",
+        "release",
+        "release_notes",
+        "confirm_fix",
+        "notifications",
+        "ack",
+        "subscribe",
+        "broadcast",
+        "atom_feed",
+        "rate",
+        "stats",
+        "trends",
     ];
 }

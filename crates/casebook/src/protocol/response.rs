@@ -63,6 +63,56 @@ pub enum OpResult {
         /// The report.
         tick: crate::tick::TickReport,
     },
+    /// release.
+    Release {
+        /// The release.
+        release: crate::release::ReleaseSummary,
+    },
+    /// release_notes.
+    ReleaseNotes {
+        /// The notes.
+        release_notes: crate::release::ReleaseNotes,
+    },
+    /// notifications.
+    Notifications {
+        /// The due notifications.
+        notifications: Vec<crate::outbox::NotificationOut>,
+    },
+    /// ack.
+    Acked {
+        /// How many were newly marked delivered.
+        acked: usize,
+    },
+    /// subscribe.
+    Subscribed {
+        /// The subscription.
+        subscription: crate::outbox::Subscription,
+    },
+    /// broadcast.
+    Broadcast {
+        /// The broadcast.
+        broadcast: crate::outbox::BroadcastRecord,
+    },
+    /// atom_feed.
+    AtomFeed {
+        /// The Atom XML document.
+        atom: String,
+    },
+    /// rate.
+    Rated {
+        /// The rating.
+        rated: crate::rating::Rated,
+    },
+    /// stats.
+    Stats {
+        /// The metrics.
+        stats: Box<crate::stats::Stats>,
+    },
+    /// trends.
+    Trends {
+        /// Spikes and clusters.
+        trends: crate::stats::Trends,
+    },
 }
 
 /// The configuration after `configure`.
