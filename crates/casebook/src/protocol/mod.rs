@@ -166,8 +166,10 @@ pub fn handle<S: Store>(
         }
         Op::Report(report) => {
             let id = book.report(report, who, now)?;
+            let mut case = book.view_reported(id, who)?;
+            book.add_clocks(&mut case, who, now)?;
             return Ok(OpResult::Case {
-                case: Box::new(book.view_reported(id, who)?),
+                case: Box::new(case),
             });
         }
         Op::Get { case } => return case_result(book, case),
