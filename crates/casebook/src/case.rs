@@ -300,6 +300,8 @@ pub struct Case {
     pub updated_at: DateTime<Utc>,
     /// Its version: the sequence number of its last event.
     pub version: u64,
+    /// Attachments' metadata given with the report (the bytes stay with the host).
+    pub attachments: Vec<crate::intake::Attachment>,
 }
 
 impl Case {

@@ -27,6 +27,9 @@ pub struct ConfigChange {
     /// written to the store, so hosts pass it again when they open the casebook.
     #[serde(default, skip_serializing)]
     pub tracking_secret: Option<String>,
+    /// Email intake rules: what to do with mail from unknown senders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_intake: Option<crate::intake::EmailIntakeConfig>,
 }
 
 /// A configuration event (the payload of the `casebook` stream).

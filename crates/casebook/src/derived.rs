@@ -12,7 +12,14 @@ use crate::store::StoredEvent;
 
 /// The derived projections.
 #[derive(Debug, Default)]
-pub(crate) struct Derived {}
+pub(crate) struct Derived {
+    /// Email intake: reply tokens, Message-IDs, held and ignored messages, configuration.
+    pub(crate) intake: crate::intake::Intake,
+    /// Knowledge articles, known-answer counts and deflections.
+    pub(crate) knowledge: crate::knowledge::Knowledge,
+    /// The similar-case index over cases and articles.
+    pub(crate) similar: crate::similar::SimilarIndex,
+}
 
 impl Derived {
     /// Called after `event` was folded into a case: `old` is the state before (none for a report).
@@ -22,13 +29,17 @@ impl Derived {
         new: &Case,
         event: &Event,
     ) -> Result<()> {
-        let _ = (old, new, event);
+        self.similar.on_case_event(old, new, event)?;
+        self.knowledge.on_case_event(new, event);
         Ok(())
     }
 
     /// Called for an event of a stream that is not a case, the keys or the configuration.
     pub(crate) fn on_stream_event(&mut self, stored: &StoredEvent) -> Result<()> {
-        let _ = stored;
+        self.intake.on_stream_event(stored)?;
+        if let Some(article) = self.knowledge.on_stream_event(stored)? {
+            self.similar.upsert_article(article)?;
+        }
         Ok(())
     }
 }

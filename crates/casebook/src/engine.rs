@@ -20,6 +20,10 @@ use crate::workflow::Workflow;
 
 const RETRIES: usize = 3;
 
+/// Makes commits on other streams from the events of a command, appended atomically with them.
+/// Events on those streams are applied by the derived hook when the engine catches up.
+pub(crate) type Extra<'a> = &'a dyn Fn(&crate::derived::Derived, &[Event]) -> Result<Vec<Commit>>;
+
 /// A casebook: configuration, the case table and its store.
 pub struct Casebook<S: Store> {
     store: S,
@@ -138,6 +142,9 @@ impl State {
         if let Some(p) = &change.policy {
             p.validate()?;
             self.policy = p.clone();
+        }
+        if let Some(e) = &change.email_intake {
+            self.derived.intake.config = e.clone();
         }
         Ok(())
     }
@@ -379,6 +386,17 @@ impl<S: Store> Casebook<S> {
         reports: &[(Report, Actor)],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<CaseId>>> {
+        self.report_batch_with(reports, now, None)
+    }
+
+    /// As [`report_batch`](Self::report_batch), appending the commits `extra` makes from the new
+    /// events (on other streams: intake records, ...) in the same atomic append.
+    pub(crate) fn report_batch_with(
+        &mut self,
+        reports: &[(Report, Actor)],
+        now: DateTime<Utc>,
+        extra: Option<Extra<'_>>,
+    ) -> Result<Vec<Result<CaseId>>> {
         self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
             let mut events = Vec::new();
@@ -423,6 +441,9 @@ impl<S: Store> Casebook<S> {
                     payloads: claims,
                 },
             );
+            if let Some(f) = extra {
+                commits.extend(f(&book.state.derived, &events)?);
+            }
             let head = book.store.append(&commits)?;
             book.state.keys_version += n;
             for e in &events {
@@ -448,13 +469,64 @@ impl<S: Store> Casebook<S> {
             let lookup = |r: &str| state.find(r);
             let ctx = state.context(&lookup);
             let events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
-            book.commit_events(&events)?;
+            book.commit_events(&events, None)?;
             Ok(events)
         })
     }
 
+    /// As [`execute`](Self::execute), letting `adjust` complete the decided events (e.g. the
+    /// original text of an emailed comment) and `extra` add commits on other streams to the
+    /// same atomic append.
+    pub(crate) fn execute_with(
+        &mut self,
+        reference: &str,
+        cmd: &CaseCommand,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        adjust: &dyn Fn(&mut Vec<Event>),
+        extra: Option<Extra<'_>>,
+    ) -> Result<Vec<Event>> {
+        self.with_retries(|book| {
+            let Casebook { state, ids, .. } = &mut *book;
+            let state: &State = state;
+            let case = state.find_visible(reference, actor)?;
+            let lookup = |r: &str| state.find(r);
+            let ctx = state.context(&lookup);
+            let mut events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
+            adjust(&mut events);
+            book.commit_events(&events, extra)?;
+            Ok(events)
+        })
+    }
+
+    /// The derived projections (search index, intake records, knowledge articles, ...).
+    pub(crate) fn derived(&self) -> &crate::derived::Derived {
+        &self.state.derived
+    }
+
+    /// A fresh id from the casebook's id source.
+    pub(crate) fn new_id(&mut self, now: DateTime<Utc>) -> uuid::Uuid {
+        self.ids.next_id(now)
+    }
+
+    /// Appends events to a stream that is not a case's (articles, intake, deflection) and
+    /// applies them through the derived hook. `version` is the stream's version the caller saw.
+    pub(crate) fn append_stream(
+        &mut self,
+        stream: String,
+        version: u64,
+        payloads: Vec<String>,
+    ) -> Result<()> {
+        self.store.append(&[Commit {
+            stream,
+            expected_version: version,
+            payloads,
+        }])?;
+        self.sync()
+    }
+
     /// Persists events of one command (possibly on several cases) atomically, then applies them.
-    fn commit_events(&mut self, events: &[Event]) -> Result<()> {
+    fn commit_events(&mut self, events: &[Event], extra: Option<Extra<'_>>) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -474,6 +546,9 @@ impl<S: Store> Casebook<S> {
                     });
                 }
             }
+        }
+        if let Some(f) = extra {
+            commits.extend(f(&self.state.derived, events)?);
         }
         let head = self.store.append(&commits)?;
         for e in events {

@@ -80,6 +80,10 @@ error_codes! {
     Internal = 20 => "internal",
     /// A tracking token is malformed, forged, revoked or cannot be checked.
     InvalidToken = 21 => "invalid_token",
+    /// An email could not be read as a message (malformed, too large, no sender).
+    EmailRefused = 40 => "email_refused",
+    /// No such knowledge article (or one the viewer may not see).
+    ArticleNotFound = 41 => "article_not_found",
 }
 
 /// An error of the core engine.
@@ -158,6 +162,20 @@ pub enum Error {
     /// A bug: the operation had no effect.
     #[error("internal error (please report it): {0}")]
     Internal(String),
+    /// An email could not be taken in.
+    #[error("the email was refused ({reason}): {message}")]
+    EmailRefused {
+        /// The email module's code of the reason, e.g. `no_sender`.
+        reason: String,
+        /// What is wrong with the message.
+        message: String,
+    },
+    /// No such knowledge article, or one the viewer may not see.
+    #[error("no article '{id}' here: check the id, and that you may see it")]
+    ArticleNotFound {
+        /// The id as given.
+        id: String,
+    },
 }
 
 impl Error {
@@ -181,6 +199,8 @@ impl Error {
             Error::Unsupported(_) => ErrorCode::Unsupported,
             Error::Internal(_) => ErrorCode::Internal,
             Error::InvalidToken(_) => ErrorCode::InvalidToken,
+            Error::EmailRefused { .. } => ErrorCode::EmailRefused,
+            Error::ArticleNotFound { .. } => ErrorCode::ArticleNotFound,
         }
     }
 

@@ -24,6 +24,7 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 priority,
                 status,
                 visibility,
+                attachments,
                 ..
             },
         ) => {
@@ -63,6 +64,7 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 created_at: event.at,
                 updated_at: event.at,
                 version: 1,
+                attachments: attachments.clone(),
             });
         }
         (None, _) => {

@@ -172,6 +172,9 @@ pub struct CaseView {
     /// The timeline, in `get` and `report` answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<TimelineEntry>>,
+    /// Attachments' metadata (the reporter and staff only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::intake::Attachment>,
 }
 
 /// Projects a case for a viewer. The caller has checked that the viewer may see the case
@@ -256,6 +259,11 @@ pub fn view(
         duplicate_of: None,
         tracking_token: None,
         timeline: events.map(|evs| timeline(evs, case, workflow, policy, rel)),
+        attachments: if staff || own {
+            case.attachments.clone()
+        } else {
+            Vec::new()
+        },
     }
 }
 
