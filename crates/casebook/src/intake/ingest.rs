@@ -139,16 +139,14 @@ impl<S: Store> Casebook<S> {
     /// Takes in one raw RFC 5322 message (see docs/intake.md for the rules).
     pub fn ingest_email(
         &mut self,
-        raw: &str,
+        raw: &[u8],
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<IngestResult> {
         require_system(actor, "ingesting email")?;
-        let m = parse_email(raw.as_bytes(), &EmailLimits::default()).map_err(|e| {
-            Error::EmailRefused {
-                reason: e.code().to_string(),
-                message: e.to_string(),
-            }
+        let m = parse_email(raw, &EmailLimits::default()).map_err(|e| Error::EmailRefused {
+            reason: e.code().to_string(),
+            message: e.to_string(),
         })?;
         let intake = &self.derived().intake;
         if let Some(case) = m
@@ -211,7 +209,7 @@ impl<S: Store> Casebook<S> {
 
     fn hold(
         &mut self,
-        raw: &str,
+        raw: &[u8],
         m: &InboundEmail,
         reason: &str,
         now: DateTime<Utc>,
@@ -225,7 +223,10 @@ impl<S: Store> Casebook<S> {
                 from: m.from.address.clone(),
                 subject: m.subject.clone(),
                 message_id: m.message_id.clone(),
-                raw: raw.to_string(),
+                raw: std::str::from_utf8(raw).ok().map(str::to_string),
+                raw_base64: std::str::from_utf8(raw)
+                    .is_err()
+                    .then(|| super::base64::encode(raw)),
                 at: now,
             })],
         )?;
@@ -237,7 +238,7 @@ impl<S: Store> Casebook<S> {
     #[allow(clippy::too_many_arguments)]
     fn reply_from_email(
         &mut self,
-        raw: &str,
+        raw: &[u8],
         m: &InboundEmail,
         case: CaseId,
         how: &str,
@@ -308,7 +309,7 @@ impl<S: Store> Casebook<S> {
 
     fn case_from_email(
         &mut self,
-        raw: &str,
+        raw: &[u8],
         m: &InboundEmail,
         sender: &Actor,
         actor: &Actor,

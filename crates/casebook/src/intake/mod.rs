@@ -7,6 +7,7 @@
 //! [`Intake`] projection is rebuilt from that stream on open.
 
 mod attachment;
+pub mod base64;
 #[cfg(feature = "email")]
 mod ingest;
 mod records;

@@ -83,8 +83,12 @@ pub struct HeldMessage {
     /// Its Message-ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
-    /// The whole message as received.
-    pub raw: String,
+    /// The whole message as received, when it is UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// The whole message in base64, when it is not UTF-8 (8-bit legacy mail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_base64: Option<String>,
     /// When it arrived.
     pub at: DateTime<Utc>,
 }

@@ -307,9 +307,24 @@ fn knowledge_ops<S: Store>(
 ) -> Result<OpResult, ProtocolError> {
     Ok(match op {
         #[cfg(feature = "email")]
-        Op::IngestEmail { raw } => OpResult::Ingested {
-            ingested: book.ingest_email(raw, who, now)?,
-        },
+        Op::IngestEmail { raw, raw_base64 } => {
+            let bytes = match (raw, raw_base64) {
+                (Some(r), None) => r.as_bytes().to_vec(),
+                (None, Some(b)) => crate::intake::base64::decode(b).ok_or_else(|| {
+                    Error::invalid("raw_base64", "this is not base64 (RFC 4648, with padding)")
+                })?,
+                _ => {
+                    return Err(Error::invalid(
+                        "raw",
+                        "give the message as \"raw\" (text) or \"raw_base64\", one of the two",
+                    )
+                    .into());
+                }
+            };
+            OpResult::Ingested {
+                ingested: book.ingest_email(&bytes, who, now)?,
+            }
+        }
         #[cfg(feature = "email")]
         Op::RecordOutbound { case, message_id } => OpResult::Outbound {
             outbound: book.record_outbound(case, message_id.as_deref(), who, now)?,

@@ -173,7 +173,11 @@ pub enum Op {
     /// Take in one raw email (the system): a new case, a comment, a hold, or an ignore.
     IngestEmail {
         /// The whole RFC 5322 message.
-        raw: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raw: Option<String>,
+        /// The whole message in base64, for mail whose bytes are not UTF-8 (give `raw` or this).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raw_base64: Option<String>,
     },
     /// Record a message the host sent about a case; answers with the case's reply token.
     RecordOutbound {
