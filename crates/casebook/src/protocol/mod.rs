@@ -342,8 +342,8 @@ fn knowledge_ops<S: Store>(
         Op::ArticleUpsert { article } => OpResult::Article {
             article: book.article_upsert(article, who, now)?,
         },
-        Op::ArticleGet { id } => OpResult::Article {
-            article: book.article_get(id, who)?,
+        Op::ArticleGet { article } => OpResult::Article {
+            article: book.article_get(article, who)?,
         },
         Op::Similar { draft, case, limit } => OpResult::Similar {
             similar: book.similar(draft.as_ref(), case.as_deref(), *limit, who)?,

@@ -196,8 +196,8 @@ pub enum Op {
     },
     /// One knowledge article (internal ones for staff only).
     ArticleGet {
-        /// The article's id.
-        id: String,
+        /// The article's id (`id` is the request's own id in the envelope).
+        article: String,
     },
     /// Similar cases and articles for a draft report or an existing case.
     Similar {
