@@ -94,15 +94,20 @@ impl SimilarIndex {
     ) -> Result<()> {
         // Only a report sets the text a case is found by; later events leave it as it is.
         if let Change::Reported { .. } = event.change {
-            let doc = Document::new(DocKey::Case(new.id))
-                .field("subject", new.subject.as_str())
-                .field("description", new.description.as_str())
-                .field("diagnostics", diagnostics_text(&new.diagnostics));
-            self.index_mut()?
-                .upsert(&doc)
-                .map_err(|e| Error::Internal(e.to_string()))?;
+            self.index_case(new)?;
         }
         Ok(())
+    }
+
+    /// Indexes (or re-indexes) a case: what the hook does for every report.
+    pub fn index_case(&mut self, case: &Case) -> Result<()> {
+        let doc = Document::new(DocKey::Case(case.id))
+            .field("subject", case.subject.as_str())
+            .field("description", case.description.as_str())
+            .field("diagnostics", diagnostics_text(&case.diagnostics));
+        self.index_mut()?
+            .upsert(&doc)
+            .map_err(|e| Error::Internal(e.to_string()))
     }
 
     pub(crate) fn upsert_article(&mut self, a: &Article) -> Result<()> {
