@@ -477,6 +477,7 @@ impl<S: Store> Casebook<S> {
     /// As [`execute`](Self::execute), letting `adjust` complete the decided events (e.g. the
     /// original text of an emailed comment) and `extra` add commits on other streams to the
     /// same atomic append.
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
     pub(crate) fn execute_with(
         &mut self,
         reference: &str,
@@ -505,6 +506,7 @@ impl<S: Store> Casebook<S> {
     }
 
     /// A fresh id from the casebook's id source.
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
     pub(crate) fn new_id(&mut self, now: DateTime<Utc>) -> uuid::Uuid {
         self.ids.next_id(now)
     }

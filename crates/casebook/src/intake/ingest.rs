@@ -442,18 +442,6 @@ impl<S: Store> Casebook<S> {
             message_id,
         })
     }
-
-    /// Messages held for review (staff only).
-    pub fn held_emails(&self, actor: &Actor) -> Result<Vec<HeldMessage>> {
-        if !actor.is_staff() {
-            return Err(Error::forbidden(
-                "reviewing held mail",
-                actor.role,
-                "held messages are for staff to review",
-            ));
-        }
-        Ok(self.derived().intake.held().to_vec())
-    }
 }
 
 fn attachment_line(m: &InboundEmail) -> Option<String> {

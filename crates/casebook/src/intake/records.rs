@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::EmailIntakeConfig;
+use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{CaseId, CommentId};
 use crate::store::{StoreError, StoredEvent};
@@ -179,5 +180,19 @@ impl Intake {
             MailChange::Held(h) => self.held.push(h),
             MailChange::Ignored { .. } => self.ignored += 1,
         }
+    }
+}
+
+impl<S: crate::store::Store> crate::engine::Casebook<S> {
+    /// Messages held for review (staff only).
+    pub fn held_emails(&self, actor: &Actor) -> Result<Vec<HeldMessage>> {
+        if !actor.is_staff() {
+            return Err(Error::forbidden(
+                "reviewing held mail",
+                actor.role,
+                "held messages are for staff to review",
+            ));
+        }
+        Ok(self.derived().intake.held().to_vec())
     }
 }
