@@ -3,13 +3,16 @@
 //! hook, and the `similar` operation that searches it through the visibility policy.
 //! See docs/similar.md.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+use foldhash::fast::RandomState;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
-use crate::case::{Case, Diagnostics};
+use crate::case::{Case, Diagnostics, Visibility};
 use crate::engine::Casebook;
 use crate::error::{Error, Result};
 use crate::event::{Change, Event};
@@ -44,16 +47,21 @@ pub fn index_config() -> IndexConfig {
     ])
 }
 
-/// The derived index over cases and articles.
+/// The derived index over cases and articles, with what makes visibility checks cheap for
+/// customers: the shared (organisation or public) cases and the cases people participate in.
 #[derive(Debug)]
 pub struct SimilarIndex {
     index: Option<SearchIndex<DocKey>>,
+    shared: HashSet<CaseId, RandomState>,
+    participating: HashMap<String, Vec<CaseId>, RandomState>,
 }
 
 impl Default for SimilarIndex {
     fn default() -> Self {
         Self {
             index: SearchIndex::new(index_config()).ok(),
+            shared: HashSet::default(),
+            participating: HashMap::default(),
         }
     }
 }
@@ -95,6 +103,17 @@ impl SimilarIndex {
         // Only a report sets the text a case is found by; later events leave it as it is.
         if let Change::Reported { .. } = event.change {
             self.index_case(new)?;
+        }
+        if new.visibility == Visibility::Private {
+            self.shared.remove(&new.id);
+        } else {
+            self.shared.insert(new.id);
+        }
+        if let Change::ParticipantAdded { participant } = &event.change {
+            let list = self.participating.entry(participant.clone()).or_default();
+            if !list.contains(&new.id) {
+                list.push(new.id);
+            }
         }
         Ok(())
     }
@@ -201,21 +220,43 @@ impl<S: Store> Casebook<S> {
                 ));
             }
         };
-        let index = self
-            .derived()
-            .similar
-            .index
-            .as_ref()
-            .ok_or_else(unavailable)?;
+        let sim = &self.derived().similar;
+        let index = sim.index.as_ref().ok_or_else(unavailable)?;
         let knowledge = &self.derived().knowledge;
         let staff = viewer.is_staff();
+        // Staff see every case. Anyone else may only see cases they reported, take part in, or
+        // that are shared (organisation or public): a cheap superset, checked exactly by the
+        // policy, so the filter costs next to nothing on the many cases hidden from a customer.
+        let mine: HashSet<CaseId, RandomState> = if staff {
+            HashSet::default()
+        } else {
+            let t = self.cases();
+            let mut keys = Vec::new();
+            if let Some(id) = &viewer.id {
+                keys.push(format!("u:{id}"));
+            }
+            if let Some(e) = &viewer.email {
+                keys.push(format!("e:{}", e.to_lowercase()));
+            }
+            let mut set: HashSet<CaseId, RandomState> = keys
+                .iter()
+                .flat_map(|k| t.reporter_slots(k).iter().map(|&s| t.at(s).id))
+                .collect();
+            if let Some(k) = crate::decide::person_key(viewer) {
+                set.extend(sim.participating.get(&k).into_iter().flatten().copied());
+            }
+            set.extend(viewer.token_case());
+            set
+        };
         let visible = |k: &DocKey| match k {
             DocKey::Case(id) => {
                 Some(*id) != own
-                    && self
-                        .cases()
-                        .get(*id)
-                        .is_some_and(|c| self.policy().can_view(c, viewer))
+                    && (staff
+                        || ((mine.contains(id) || sim.shared.contains(id))
+                            && self
+                                .cases()
+                                .get(*id)
+                                .is_some_and(|c| self.policy().can_view(c, viewer))))
             }
             DocKey::Article(a) => knowledge.article(a).is_some_and(|a| staff || !a.internal),
         };
