@@ -80,3 +80,52 @@ fn knowledge_and_the_similar_index_survive_a_reopen() {
     assert_eq!(theirs.len(), 1);
     assert!(theirs[0].article.is_some() && theirs[0].case.is_none());
 }
+
+#[test]
+fn similar_follows_participation_sharing_and_visibility_changes() {
+    use casebook::Visibility;
+    let mut book = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(5))).unwrap();
+    let agent = Actor::with_id(Role::Agent, "a1");
+    let u1 = Actor::with_id(Role::Customer, "u1").in_org("acme");
+    let u2 = Actor::with_id(Role::Customer, "u2").in_org("acme");
+    let u3 = Actor::with_id(Role::Customer, "u3").in_org("globex");
+    let t = at("2026-03-01T08:00:00Z");
+    let report = Report {
+        description: "Invoice totals are rounded wrongly in euros".into(),
+        ..Report::default()
+    };
+    let id = book.report(&report, &u1, t).unwrap();
+    let draft = Draft {
+        description: "invoice rounding wrong".into(),
+        ..Draft::default()
+    };
+    let count = |b: &Casebook<MemoryStore>, who: &Actor| {
+        b.similar(Some(&draft), None, None, who).unwrap().len()
+    };
+    assert_eq!(
+        (count(&book, &u1), count(&book, &u2), count(&book, &u3)),
+        (1, 0, 0)
+    );
+    // A participant sees it.
+    let add = CaseCommand::AddParticipant {
+        id: Some("u3".into()),
+        email: None,
+    };
+    book.execute(&id.to_string(), &add, &agent, t).unwrap();
+    assert_eq!(count(&book, &u3), 1);
+    // Shared with the organisation: the colleague sees it; back to private: no longer.
+    let share = |v| CaseCommand::SetVisibility {
+        visibility: Some(v),
+        show_reporter: None,
+    };
+    book.execute(&id.to_string(), &share(Visibility::Organization), &agent, t)
+        .unwrap();
+    assert_eq!(count(&book, &u2), 1);
+    book.execute(&id.to_string(), &share(Visibility::Private), &agent, t)
+        .unwrap();
+    assert_eq!(count(&book, &u2), 0);
+    assert_eq!(count(&book, &Actor::new(Role::Anonymous)), 0);
+    book.execute(&id.to_string(), &share(Visibility::Public), &agent, t)
+        .unwrap();
+    assert_eq!(count(&book, &Actor::new(Role::Anonymous)), 1);
+}
