@@ -2,6 +2,7 @@
 
 mod calendar_cmd;
 mod demo;
+mod eval_cmd;
 mod exec;
 mod host;
 mod human;
@@ -124,6 +125,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Measure duplicate detection on a bug-tracker export: RR@1, RR@5, RR@10 and MRR.
+    EvalDuplicates {
+        /// The reports (CSV: Summary, Issue id, Created, Description, [Affects Version/s]).
+        #[arg(long)]
+        csv: std::path::PathBuf,
+        /// The duplicate pairs (CSV: Issue id, Duplicate id).
+        #[arg(long)]
+        pairs: std::path::PathBuf,
+        /// Print one JSON object: queries, rr@1, rr@5, rr@10, mrr.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn diagnostics(pairs: &[String]) -> Result<Value, String> {
@@ -152,6 +165,7 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{}", calendar_cmd::run(op)?);
             return Ok(());
         }
+        Command::EvalDuplicates { csv, pairs, json } => return eval_cmd::run(&csv, &pairs, json),
         Command::Report {
             actor,
             subject,

@@ -304,6 +304,8 @@ pub struct Case {
     pub escalations: Vec<(String, String)>,
     /// Flags set by escalation rules.
     pub flags: Vec<String>,
+    /// Attachments' metadata given with the report (the bytes stay with the host).
+    pub attachments: Vec<crate::intake::Attachment>,
 }
 
 impl Case {

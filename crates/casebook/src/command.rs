@@ -57,6 +57,9 @@ pub struct Report {
     /// Initial visibility (default private).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
+    /// Attachments' metadata: name, type, size and the host's reference to the bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::intake::Attachment>,
 }
 
 /// A command on an existing case.

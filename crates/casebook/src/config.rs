@@ -36,6 +36,9 @@ pub struct ConfigChange {
     /// Escalation rules (docs/sla.md), replacing the previous ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<serde_json::Value>,
+    /// Email intake rules: what to do with mail from unknown senders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_intake: Option<crate::intake::EmailIntakeConfig>,
 }
 
 /// A configuration event (the payload of the `casebook` stream).

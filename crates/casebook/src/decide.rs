@@ -130,6 +130,7 @@ pub fn decide_report(
     let tags = clean_tags(&report.tags, l)?;
     let diagnostics = report.diagnostics.clone().unwrap_or_default();
     check_diagnostics(&diagnostics, l)?;
+    crate::intake::check_attachments(&report.attachments, l)?;
     if report
         .priority
         .is_some_and(|p| p != crate::case::Priority::Normal)
@@ -204,6 +205,7 @@ pub fn decide_report(
         priority: report.priority.unwrap_or_default(),
         status: ctx.workflow.initial().id.clone(),
         visibility: report.visibility.unwrap_or_default(),
+        attachments: report.attachments.clone(),
     };
     if report
         .visibility
@@ -366,6 +368,7 @@ pub fn decide(
                 id: CommentId(ids.next_id(now)),
                 body: body.clone(),
                 internal: *internal,
+                original: None,
             });
             let waiting =
                 ctx.workflow.category(&case.status) == crate::workflow::Category::WaitingOnCustomer;

@@ -19,6 +19,12 @@ pub(crate) struct Derived {
     pub(crate) outbox: crate::outbox::Outbox,
     /// Releases.
     pub(crate) releases: crate::release::Releases,
+    /// Email intake: reply tokens, Message-IDs, held and ignored messages, configuration.
+    pub(crate) intake: crate::intake::Intake,
+    /// Knowledge articles, known-answer counts and deflections.
+    pub(crate) knowledge: crate::knowledge::Knowledge,
+    /// The similar-case index over cases and articles.
+    pub(crate) similar: crate::similar::SimilarIndex,
 }
 
 impl Derived {
@@ -32,6 +38,8 @@ impl Derived {
         let _ = old;
         self.deadlines.on_case_event(new, event);
         self.outbox.on_case_event(old, new, event);
+        self.similar.on_case_event(old, new, event)?;
+        self.knowledge.on_case_event(new, event);
         Ok(())
     }
 
@@ -39,6 +47,10 @@ impl Derived {
     pub(crate) fn on_stream_event(&mut self, stored: &StoredEvent) -> Result<()> {
         self.releases.on_stream_event(stored)?;
         self.outbox.on_stream_event(stored)?;
+        self.intake.on_stream_event(stored)?;
+        if let Some(article) = self.knowledge.on_stream_event(stored)? {
+            self.similar.upsert_article(article)?;
+        }
         Ok(())
     }
 }

@@ -20,6 +20,10 @@ use crate::workflow::Workflow;
 
 const RETRIES: usize = 3;
 
+/// Makes commits on other streams from the events of a command, appended atomically with them.
+/// Events on those streams are applied by the derived hook when the engine catches up.
+pub(crate) type Extra<'a> = &'a dyn Fn(&crate::derived::Derived, &[Event]) -> Result<Vec<Commit>>;
+
 /// A casebook: configuration, the case table and its store.
 pub struct Casebook<S: Store> {
     store: S,
@@ -146,6 +150,9 @@ impl State {
             self.policy = p.clone();
         }
         crate::tick::apply_config(&mut self.derived, change, &self.workflow, &self.table)?;
+        if let Some(e) = &change.email_intake {
+            self.derived.intake.config = e.clone();
+        }
         Ok(())
     }
 }
@@ -398,6 +405,17 @@ impl<S: Store> Casebook<S> {
         reports: &[(Report, Actor)],
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<CaseId>>> {
+        self.report_batch_with(reports, now, None)
+    }
+
+    /// As [`report_batch`](Self::report_batch), appending the commits `extra` makes from the new
+    /// events (on other streams: intake records, ...) in the same atomic append.
+    pub(crate) fn report_batch_with(
+        &mut self,
+        reports: &[(Report, Actor)],
+        now: DateTime<Utc>,
+        extra: Option<Extra<'_>>,
+    ) -> Result<Vec<Result<CaseId>>> {
         let results = self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
             let mut events = Vec::new();
@@ -441,6 +459,9 @@ impl<S: Store> Casebook<S> {
             commits[0]
                 .payloads
                 .push(serde_json::to_string(&claim).map_err(|e| Error::Internal(e.to_string()))?);
+            if let Some(f) = extra {
+                commits.extend(f(&book.state.derived, &events)?);
+            }
             let head = book.store.append(&commits)?;
             book.state.keys_version += 1;
             book.state.next_number += claimed;
@@ -475,7 +496,7 @@ impl<S: Store> Casebook<S> {
             let lookup = |r: &str| state.find(r);
             let ctx = state.context(&lookup);
             let events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
-            book.commit_events(&events)?;
+            book.commit_events(&events, None)?;
             Ok(events)
         })?;
         let touched: Vec<_> = events.iter().map(|e| (e.case, e.change.kind())).collect();
@@ -483,8 +504,63 @@ impl<S: Store> Casebook<S> {
         Ok(events)
     }
 
+    /// As [`execute`](Self::execute), letting `adjust` complete the decided events (e.g. the
+    /// original text of an emailed comment) and `extra` add commits on other streams to the
+    /// same atomic append.
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
+    pub(crate) fn execute_with(
+        &mut self,
+        reference: &str,
+        cmd: &CaseCommand,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        adjust: &dyn Fn(&mut Vec<Event>),
+        extra: Option<Extra<'_>>,
+    ) -> Result<Vec<Event>> {
+        let events = self.with_retries(|book| {
+            let Casebook { state, ids, .. } = &mut *book;
+            let state: &State = state;
+            let case = state.find_visible(reference, actor)?;
+            let lookup = |r: &str| state.find(r);
+            let ctx = state.context(&lookup);
+            let mut events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
+            adjust(&mut events);
+            book.commit_events(&events, extra)?;
+            Ok(events)
+        })?;
+        let touched: Vec<_> = events.iter().map(|e| (e.case, e.change.kind())).collect();
+        self.after_command(&touched, actor, now)?;
+        Ok(events)
+    }
+
+    /// A fresh id from the casebook's id source.
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
+    pub(crate) fn new_id(&mut self, now: DateTime<Utc>) -> uuid::Uuid {
+        self.ids.next_id(now)
+    }
+
+    /// Appends events to a stream that is not a case's (articles, intake, deflection) and
+    /// applies them through the derived hook. `version` is the stream's version the caller saw.
+    pub(crate) fn append_stream_at(
+        &mut self,
+        stream: String,
+        version: u64,
+        payloads: Vec<String>,
+    ) -> Result<()> {
+        self.store.append(&[Commit {
+            stream,
+            expected_version: version,
+            payloads,
+        }])?;
+        self.sync()
+    }
+
     /// Persists events of one command (possibly on several cases) atomically, then applies them.
-    pub(crate) fn commit_events(&mut self, events: &[Event]) -> Result<()> {
+    pub(crate) fn commit_events(
+        &mut self,
+        events: &[Event],
+        extra: Option<Extra<'_>>,
+    ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -505,6 +581,9 @@ impl<S: Store> Casebook<S> {
                 }
             }
         }
+        if let Some(f) = extra {
+            commits.extend(f(&self.state.derived, events)?);
+        }
         let head = self.store.append(&commits)?;
         for e in events {
             self.state.apply_event(e)?;
@@ -517,7 +596,7 @@ impl<S: Store> Casebook<S> {
 impl<S: Store> Casebook<S> {
     /// Persists decided case events atomically and applies them.
     pub(crate) fn commit_case_events(&mut self, events: &[Event]) -> Result<()> {
-        self.commit_events(events)
+        self.commit_events(events, None)
     }
 
     /// Appends payloads to a non-case stream (releases, outbox, ...) and applies them through

@@ -86,6 +86,10 @@ error_codes! {
     SlaPolicyInvalid = 31 => "sla_policy_invalid",
     /// An escalation rule in `configure` is invalid.
     RuleInvalid = 32 => "rule_invalid",
+    /// An email could not be read as a message (malformed, too large, no sender).
+    EmailRefused = 40 => "email_refused",
+    /// No such knowledge article (or one the viewer may not see).
+    ArticleNotFound = 41 => "article_not_found",
     /// A release is invalid: no version, no cases, or a version already released.
     InvalidRelease = 60 => "invalid_release",
     /// A rating link is malformed, forged or was not issued here.
@@ -190,6 +194,20 @@ pub enum Error {
     /// A bug: the operation had no effect.
     #[error("internal error (please report it): {0}")]
     Internal(String),
+    /// An email could not be taken in.
+    #[error("the email was refused ({reason}): {message}")]
+    EmailRefused {
+        /// The email module's code of the reason, e.g. `no_sender`.
+        reason: String,
+        /// What is wrong with the message.
+        message: String,
+    },
+    /// No such knowledge article, or one the viewer may not see.
+    #[error("no article '{id}' here: check the id, and that you may see it")]
+    ArticleNotFound {
+        /// The id as given.
+        id: String,
+    },
 }
 
 impl Error {
@@ -216,6 +234,8 @@ impl Error {
             Error::Calendar { .. } => ErrorCode::CalendarInvalid,
             Error::SlaPolicy(_) => ErrorCode::SlaPolicyInvalid,
             Error::Rule(_) => ErrorCode::RuleInvalid,
+            Error::EmailRefused { .. } => ErrorCode::EmailRefused,
+            Error::ArticleNotFound { .. } => ErrorCode::ArticleNotFound,
         }
     }
 

@@ -65,6 +65,9 @@ pub enum Change {
         /// Visibility.
         #[serde(default)]
         visibility: Visibility,
+        /// Attachments' metadata (the bytes stay with the host).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<crate::intake::Attachment>,
     },
     /// A comment: a public reply or an internal note.
     Commented {
@@ -74,6 +77,9 @@ pub enum Change {
         body: String,
         /// An internal note, invisible to customers.
         internal: bool,
+        /// The full original text when `body` was cleaned (an email with its quotes and signature).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        original: Option<String>,
     },
     /// The case moved to another state.
     Transitioned {

@@ -24,6 +24,7 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 priority,
                 status,
                 visibility,
+                attachments,
                 ..
             },
         ) => {
@@ -65,6 +66,7 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 version: 1,
                 escalations: Vec::new(),
                 flags: Vec::new(),
+                attachments: attachments.clone(),
             });
         }
         (None, _) => {

@@ -48,6 +48,12 @@ impl<S: Store> Casebook<S> {
         Ok(v)
     }
 
+    /// A case the viewer may see, projected without its timeline (the caller checked
+    /// `policy.can_view`).
+    pub(crate) fn view_brief(&self, case: &Case, viewer: &Actor) -> Result<CaseView> {
+        self.project(case, viewer, false)
+    }
+
     /// One case as the viewer may see it, with its timeline; `not_found` when they may not.
     pub fn view_case(&self, reference: &str, viewer: &Actor) -> Result<CaseView> {
         let case = self.find_visible(reference, viewer)?;

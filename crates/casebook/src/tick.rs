@@ -210,7 +210,7 @@ impl<S: Store> Casebook<S> {
 
     /// Stores and applies events (of one or many cases) atomically, and lists them.
     fn commit_and_list(&mut self, events: &[Event]) -> Result<Vec<Applied>> {
-        self.commit_events(events)?;
+        self.commit_events(events, None)?;
         let mut rule = None;
         let mut last_case = None;
         let mut key = String::new();

@@ -181,6 +181,9 @@ pub struct CaseView {
     /// Flags set by escalation rules (staff).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
+    /// Attachments' metadata (the reporter and staff only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::intake::Attachment>,
 }
 
 /// Projects a case for a viewer. The caller has checked that the viewer may see the case
@@ -268,6 +271,11 @@ pub fn view(
         clocks: None,
         service_targets: None,
         flags: (staff && !case.flags.is_empty()).then(|| case.flags.clone()),
+        attachments: if staff || own {
+            case.attachments.clone()
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -303,6 +303,14 @@ pub fn handle<S: Store>(
         | Op::Trends { .. }) => {
             return crate::release::dispatch(book, op, who, now).map_err(ProtocolError::from);
         }
+        Op::IngestEmail { .. }
+        | Op::RecordOutbound { .. }
+        | Op::HeldEmails {}
+        | Op::ArticleUpsert { .. }
+        | Op::ArticleGet { .. }
+        | Op::Similar { .. }
+        | Op::KnownAnswers { .. }
+        | Op::Deflected { .. } => return knowledge_ops(book, &request.op, who, now),
     };
     let events = book.execute(reference, &cmd, who, now)?;
     // Answer by id: the reference may have been a key, and the case is the same either way.
@@ -310,6 +318,72 @@ pub fn handle<S: Store>(
         .first()
         .map_or_else(|| reference.to_string(), |e| e.case.to_string());
     case_result(book, &id)
+}
+
+/// The intake, similar-case and knowledge operations (see `intake`, `similar`, `knowledge`).
+fn knowledge_ops<S: Store>(
+    book: &mut Casebook<S>,
+    op: &Op,
+    who: &crate::actor::Actor,
+    now: DateTime<Utc>,
+) -> Result<OpResult, ProtocolError> {
+    Ok(match op {
+        #[cfg(feature = "email")]
+        Op::IngestEmail { raw, raw_base64 } => {
+            let bytes = match (raw, raw_base64) {
+                (Some(r), None) => r.as_bytes().to_vec(),
+                (None, Some(b)) => crate::intake::base64::decode(b).ok_or_else(|| {
+                    Error::invalid("raw_base64", "this is not base64 (RFC 4648, with padding)")
+                })?,
+                _ => {
+                    return Err(Error::invalid(
+                        "raw",
+                        "give the message as \"raw\" (text) or \"raw_base64\", one of the two",
+                    )
+                    .into());
+                }
+            };
+            OpResult::Ingested {
+                ingested: book.ingest_email(&bytes, who, now)?,
+            }
+        }
+        #[cfg(feature = "email")]
+        Op::RecordOutbound { case, message_id } => OpResult::Outbound {
+            outbound: book.record_outbound(case, message_id.as_deref(), who, now)?,
+        },
+        #[cfg(not(feature = "email"))]
+        Op::IngestEmail { .. } | Op::RecordOutbound { .. } => {
+            return Err(Error::Unsupported(
+                "email intake (built without the email feature)".into(),
+            )
+            .into());
+        }
+        Op::HeldEmails {} => OpResult::Held {
+            held: book.held_emails(who)?,
+        },
+        Op::ArticleUpsert { article } => OpResult::Article {
+            article: book.article_upsert(article, who, now)?,
+        },
+        Op::ArticleGet { article } => OpResult::Article {
+            article: book.article_get(article, who)?,
+        },
+        Op::Similar { draft, case, limit } => OpResult::Similar {
+            similar: book.similar(draft.as_ref(), case.as_deref(), *limit, who)?,
+        },
+        Op::KnownAnswers { period_days, limit } => OpResult::KnownAnswers {
+            known_answers: book.known_answers(
+                period_days.unwrap_or(30),
+                limit.unwrap_or(20),
+                who,
+                now,
+            )?,
+        },
+        Op::Deflected { suggestion } => {
+            book.deflected(suggestion, who, now)?;
+            OpResult::Recorded { recorded: true }
+        }
+        _ => return Err(Error::Internal("not an intake or knowledge operation".into()).into()),
+    })
 }
 
 /// Runs one request given as JSON text and answers with one response (as a value).

@@ -268,6 +268,61 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         baseline_periods: Option<u32>,
     },
+    /// Take in one raw email (the system): a new case, a comment, a hold, or an ignore.
+    IngestEmail {
+        /// The whole RFC 5322 message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raw: Option<String>,
+        /// The whole message in base64, for mail whose bytes are not UTF-8 (give `raw` or this).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raw_base64: Option<String>,
+    },
+    /// Record a message the host sent about a case; answers with the case's reply token.
+    RecordOutbound {
+        /// The case.
+        case: String,
+        /// The outbound Message-ID, for In-Reply-To threading.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
+    },
+    /// Messages held for review (staff).
+    HeldEmails {},
+    /// Create or replace a knowledge article (staff).
+    ArticleUpsert {
+        /// The article.
+        article: crate::knowledge::ArticleInput,
+    },
+    /// One knowledge article (internal ones for staff only).
+    ArticleGet {
+        /// The article's id (`id` is the request's own id in the envelope).
+        article: String,
+    },
+    /// Similar cases and articles for a draft report or an existing case.
+    Similar {
+        /// A draft report (before it is submitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft: Option<crate::similar::Draft>,
+        /// An existing case (id or key).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<String>,
+        /// How many matches (default 10, at most 50).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// The known answers that keep being needed, with trend and the deflection rate (staff).
+    KnownAnswers {
+        /// The period in days (default 30); the previous period is as long.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        period_days: Option<u32>,
+        /// How many answers (default 20, at most 200).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// The host says: a reporter saw this suggestion and did not submit.
+    Deflected {
+        /// What they saw: `{"article": id}` or `{"case": key}`.
+        suggestion: crate::knowledge::Suggestion,
+    },
 }
 
 /// A participant to add.
@@ -319,5 +374,13 @@ impl Op {
         "rate",
         "stats",
         "trends",
+        "ingest_email",
+        "record_outbound",
+        "held_emails",
+        "article_upsert",
+        "article_get",
+        "similar",
+        "known_answers",
+        "deflected",
     ];
 }

@@ -113,6 +113,43 @@ pub enum OpResult {
         /// Spikes and clusters.
         trends: crate::stats::Trends,
     },
+    /// ingest_email.
+    #[cfg(feature = "email")]
+    Ingested {
+        /// What became of the message.
+        ingested: crate::intake::IngestResult,
+    },
+    /// record_outbound.
+    #[cfg(feature = "email")]
+    Outbound {
+        /// The case's reply token and subject tag.
+        outbound: crate::intake::OutboundResult,
+    },
+    /// held_emails.
+    Held {
+        /// Messages held for review.
+        held: Vec<crate::intake::HeldMessage>,
+    },
+    /// article_upsert and article_get.
+    Article {
+        /// The article.
+        article: crate::knowledge::Article,
+    },
+    /// similar.
+    Similar {
+        /// The matches, best first.
+        similar: Vec<crate::similar::SimilarMatch>,
+    },
+    /// known_answers.
+    KnownAnswers {
+        /// The report.
+        known_answers: crate::knowledge::KnownAnswers,
+    },
+    /// deflected.
+    Recorded {
+        /// Always true: the event was recorded.
+        recorded: bool,
+    },
 }
 
 /// The configuration after `configure`.

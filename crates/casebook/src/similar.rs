@@ -1,0 +1,296 @@
+//! Similar cases and known answers: a BM25F index over cases (subject, description,
+//! diagnostics) and knowledge articles (title, body, tags), kept from the log by the derived
+//! hook, and the `similar` operation that searches it through the visibility policy.
+//! See docs/similar.md.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use foldhash::fast::RandomState;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::case::{Case, Diagnostics, Visibility};
+use crate::engine::Casebook;
+use crate::error::{Error, Result};
+use crate::event::{Change, Event};
+use crate::ids::CaseId;
+use crate::knowledge::Article;
+use crate::search::{Document, FieldSpec, IndexConfig, SearchIndex};
+use crate::store::Store;
+use crate::view::CaseView;
+
+/// The default number of matches.
+pub const DEFAULT_LIMIT: usize = 10;
+/// The most matches one request may ask for.
+pub const MAX_LIMIT: usize = 50;
+
+/// A document of the similar index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DocKey {
+    /// A case.
+    Case(CaseId),
+    /// A knowledge article.
+    Article(Arc<str>),
+}
+
+/// The index schema: subject/title weighs most, diagnostics and tags least.
+pub fn index_config() -> IndexConfig {
+    IndexConfig::new(vec![
+        FieldSpec::new("subject", 2.0)
+            .with_b(0.5)
+            .with_query_weight(2.0),
+        FieldSpec::new("description", 1.0).with_b(0.75),
+        FieldSpec::new("diagnostics", 0.5).with_b(0.0),
+    ])
+}
+
+/// The derived index over cases and articles, with what makes visibility checks cheap for
+/// customers: the shared (organisation or public) cases and the cases people participate in.
+#[derive(Debug)]
+pub struct SimilarIndex {
+    index: Option<SearchIndex<DocKey>>,
+    shared: HashSet<CaseId, RandomState>,
+    participating: HashMap<String, Vec<CaseId>, RandomState>,
+}
+
+impl Default for SimilarIndex {
+    fn default() -> Self {
+        Self {
+            index: SearchIndex::new(index_config()).ok(),
+            shared: HashSet::default(),
+            participating: HashMap::default(),
+        }
+    }
+}
+
+fn diagnostics_text(d: &Diagnostics) -> String {
+    let mut s = String::new();
+    for (_, v) in d.entries() {
+        s.push_str(v);
+        s.push('\n');
+    }
+    s
+}
+
+fn unavailable() -> Error {
+    Error::Internal("the similar-case index could not be built".into())
+}
+
+impl SimilarIndex {
+    /// Number of indexed documents.
+    pub fn len(&self) -> usize {
+        self.index.as_ref().map_or(0, SearchIndex::len)
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn index_mut(&mut self) -> Result<&mut SearchIndex<DocKey>> {
+        self.index.as_mut().ok_or_else(unavailable)
+    }
+
+    pub(crate) fn on_case_event(
+        &mut self,
+        _old: Option<&Case>,
+        new: &Case,
+        event: &Event,
+    ) -> Result<()> {
+        // Only a report sets the text a case is found by; later events leave it as it is.
+        if let Change::Reported { .. } = event.change {
+            self.index_case(new)?;
+        }
+        if new.visibility == Visibility::Private {
+            self.shared.remove(&new.id);
+        } else {
+            self.shared.insert(new.id);
+        }
+        if let Change::ParticipantAdded { participant } = &event.change {
+            let list = self.participating.entry(participant.clone()).or_default();
+            if !list.contains(&new.id) {
+                list.push(new.id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Indexes (or re-indexes) a case: what the hook does for every report.
+    pub fn index_case(&mut self, case: &Case) -> Result<()> {
+        let doc = Document::new(DocKey::Case(case.id))
+            .field("subject", case.subject.as_str())
+            .field("description", case.description.as_str())
+            .field("diagnostics", diagnostics_text(&case.diagnostics));
+        self.index_mut()?
+            .upsert(&doc)
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    pub(crate) fn upsert_article(&mut self, a: &Article) -> Result<()> {
+        let doc = Document::new(DocKey::Article(Arc::from(a.id.as_str())))
+            .field("subject", a.title.as_str())
+            .field("description", a.body.as_str())
+            .field("diagnostics", a.tags.join("\n"));
+        self.index_mut()?
+            .upsert(&doc)
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+}
+
+/// A draft report, before it is submitted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    /// What the reporter wrote so far.
+    pub description: String,
+    /// The subject, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Diagnostics the host collected (app version, os, error signatures, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<Diagnostics>,
+}
+
+/// One match: a case (as the viewer may see it) or an article.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SimilarMatch {
+    /// The BM25F score (higher is more similar; comparable within one answer only).
+    pub score: f32,
+    /// A similar case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<Box<CaseView>>,
+    /// A knowledge article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<Article>,
+}
+
+impl<S: Store> Casebook<S> {
+    /// The best matches among cases and articles the viewer may see, for a draft or for an
+    /// existing case (never the case itself). Hidden documents never take a place.
+    pub fn similar(
+        &self,
+        draft: Option<&Draft>,
+        case: Option<&str>,
+        limit: Option<usize>,
+        viewer: &Actor,
+    ) -> Result<Vec<SimilarMatch>> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("ask for 1 to {MAX_LIMIT} matches"),
+            ));
+        }
+        let l = self.limits();
+        let (subject, description, diagnostics, own) = match (draft, case) {
+            (Some(d), None) => {
+                crate::decide::check_len("draft.description", &d.description, l.description_bytes)?;
+                if let Some(s) = &d.subject {
+                    crate::decide::check_len("draft.subject", s, l.subject_bytes)?;
+                }
+                let diag = d
+                    .diagnostics
+                    .as_ref()
+                    .map(diagnostics_text)
+                    .unwrap_or_default();
+                crate::decide::check_len("draft.diagnostics", &diag, l.diagnostics_bytes)?;
+                (
+                    d.subject.clone().unwrap_or_default(),
+                    d.description.clone(),
+                    diag,
+                    None,
+                )
+            }
+            (None, Some(r)) => {
+                let c = self.find_visible(r, viewer)?;
+                (
+                    c.subject.clone(),
+                    c.description.clone(),
+                    diagnostics_text(&c.diagnostics),
+                    Some(c.id),
+                )
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "draft",
+                    "give either a \"draft\" ({\"description\":...}) or a \"case\" (CB-4), not both",
+                ));
+            }
+        };
+        let sim = &self.derived().similar;
+        let index = sim.index.as_ref().ok_or_else(unavailable)?;
+        let knowledge = &self.derived().knowledge;
+        let staff = viewer.is_staff();
+        // Staff see every case. Anyone else may only see cases they reported, take part in, or
+        // that are shared (organisation or public): a cheap superset, checked exactly by the
+        // policy, so the filter costs next to nothing on the many cases hidden from a customer.
+        let mine: HashSet<CaseId, RandomState> = if staff {
+            HashSet::default()
+        } else {
+            let t = self.cases();
+            let mut keys = Vec::new();
+            if let Some(id) = &viewer.id {
+                keys.push(format!("u:{id}"));
+            }
+            if let Some(e) = &viewer.email {
+                keys.push(format!("e:{}", e.to_lowercase()));
+            }
+            let mut set: HashSet<CaseId, RandomState> = keys
+                .iter()
+                .flat_map(|k| t.reporter_slots(k).iter().map(|&s| t.at(s).id))
+                .collect();
+            if let Some(k) = crate::decide::person_key(viewer) {
+                set.extend(sim.participating.get(&k).into_iter().flatten().copied());
+            }
+            set.extend(viewer.token_case());
+            set
+        };
+        let visible = |k: &DocKey| match k {
+            DocKey::Case(id) => {
+                Some(*id) != own
+                    && (staff
+                        || ((mine.contains(id) || sim.shared.contains(id))
+                            && self
+                                .cases()
+                                .get(*id)
+                                .is_some_and(|c| self.policy().can_view(c, viewer))))
+            }
+            DocKey::Article(a) => knowledge.article(a).is_some_and(|a| staff || !a.internal),
+        };
+        let hits = index
+            .search(
+                &[
+                    ("subject", subject.as_str()),
+                    ("description", description.as_str()),
+                    ("diagnostics", diagnostics.as_str()),
+                ],
+                limit,
+                visible,
+            )
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        hits.into_iter()
+            .map(|(key, score)| {
+                Ok(match key {
+                    DocKey::Case(id) => {
+                        let c = self.cases().get(id).ok_or_else(|| Error::NotFound {
+                            reference: id.to_string(),
+                        })?;
+                        SimilarMatch {
+                            score,
+                            case: Some(Box::new(self.view_brief(c, viewer)?)),
+                            article: None,
+                        }
+                    }
+                    DocKey::Article(a) => SimilarMatch {
+                        score,
+                        case: None,
+                        article: Some(self.article_get(&a, viewer)?),
+                    },
+                })
+            })
+            .collect()
+    }
+}
