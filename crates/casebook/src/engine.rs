@@ -453,6 +453,28 @@ impl<S: Store> Casebook<S> {
         })
     }
 
+    /// Persists events made outside `decide` (identity merges) atomically, then applies them.
+    pub(crate) fn commit_external(&mut self, events: &[Event]) -> Result<()> {
+        self.commit_events(events)
+    }
+
+    /// Forgets the folded state and replays the whole log (after an erasure rewrote events).
+    pub(crate) fn rebuild(&mut self) -> Result<()> {
+        self.state = State {
+            derived: crate::derived::Derived::default(),
+            workflow: Workflow::default(),
+            policy: Policy::default(),
+            tokens: self.token_key.is_some(),
+            limits: Limits::default(),
+            key_prefix: "CB".into(),
+            table: CaseTable::default(),
+            keys_version: 0,
+            config_version: 0,
+            head: 0,
+        };
+        self.sync()
+    }
+
     /// Persists events of one command (possibly on several cases) atomically, then applies them.
     fn commit_events(&mut self, events: &[Event]) -> Result<()> {
         if events.is_empty() {

@@ -80,6 +80,10 @@ error_codes! {
     Internal = 20 => "internal",
     /// A tracking token is malformed, forged, revoked or cannot be checked.
     InvalidToken = 21 => "invalid_token",
+    /// A document is not a casebook export this version can load.
+    ExportFormat = 50 => "export_format",
+    /// An import was aimed at a casebook that already holds events.
+    ImportTargetNotEmpty = 51 => "import_target_not_empty",
 }
 
 /// An error of the core engine.
@@ -158,6 +162,9 @@ pub enum Error {
     /// A bug: the operation had no effect.
     #[error("internal error (please report it): {0}")]
     Internal(String),
+    /// An export or import failed.
+    #[error(transparent)]
+    Portability(#[from] crate::portability::PortabilityError),
 }
 
 impl Error {
@@ -181,6 +188,7 @@ impl Error {
             Error::Unsupported(_) => ErrorCode::Unsupported,
             Error::Internal(_) => ErrorCode::Internal,
             Error::InvalidToken(_) => ErrorCode::InvalidToken,
+            Error::Portability(p) => p.code(),
         }
     }
 

@@ -155,6 +155,14 @@ pub enum Change {
         /// The nonce.
         nonce: String,
     },
+    /// The anonymous reporter signed in: the case now belongs to their account.
+    ReporterMerged {
+        /// The account's host user id.
+        user: String,
+        /// Their display name, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
 }
 
 impl Change {
@@ -175,6 +183,7 @@ impl Change {
             Change::ParticipantAdded { .. } => "participant_added",
             Change::TokenIssued { .. } => "token_issued",
             Change::TokenRevoked { .. } => "token_revoked",
+            Change::ReporterMerged { .. } => "reporter_merged",
         }
     }
 }

@@ -166,6 +166,12 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 t.1 = true;
             }
         }
+        Change::ReporterMerged { user, name } => {
+            case.reporter.user = Some(user.clone());
+            if name.is_some() {
+                case.reporter.name = name.clone();
+            }
+        }
     }
     Ok(case)
 }

@@ -33,6 +33,7 @@ pub mod ids;
 pub mod limits;
 pub mod outcome;
 pub mod policy;
+pub mod portability;
 pub mod protocol;
 pub mod query;
 mod reads;

@@ -276,6 +276,9 @@ pub fn handle<S: Store>(
             let nonce = token.split('_').nth(2).unwrap_or_default().to_string();
             (case, CaseCommand::RevokeToken(nonce))
         }
+        Op::Export {} | Op::Import { .. } | Op::Erase { .. } | Op::MergeIdentity { .. } => {
+            return crate::portability::handle(book, &request.op, who, now);
+        }
         Op::Roadmap {} => {
             return Ok(OpResult::Roadmap {
                 roadmap: book.roadmap(who, now)?,

@@ -170,6 +170,26 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<usize>,
     },
+    /// Export: admins get the whole casebook (its event log and configuration), customers what
+    /// they may see of their own cases. See docs/portability.md.
+    Export {},
+    /// Load a casebook export into this casebook, which must be empty (admins).
+    Import {
+        /// The export document.
+        export: Box<crate::portability::Export>,
+    },
+    /// Erase a person's personal data from every event (admins).
+    Erase {
+        /// Who.
+        person: crate::portability::PersonRef,
+    },
+    /// Move an anonymous reporter's cases to a signed-in account.
+    MergeIdentity {
+        /// The anonymous identity: its email and/or a tracking token.
+        from: crate::portability::AnonymousRef,
+        /// The account's user id.
+        into: String,
+    },
 }
 
 /// A participant to add.
@@ -209,5 +229,9 @@ impl Op {
         "roadmap",
         "get",
         "list",
+        "export",
+        "import",
+        "erase",
+        "merge_identity",
     ];
 }
