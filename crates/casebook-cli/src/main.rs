@@ -4,6 +4,7 @@ mod demo;
 mod exec;
 mod host;
 mod human;
+mod import_cmd;
 mod render;
 mod schema;
 
@@ -102,6 +103,16 @@ enum Command {
     },
     /// Play a realistic support day on a fresh casebook file and print what everyone sees.
     Demo,
+    /// Import an issue-tracker CSV export (Jira-style columns) as cases; prints a JSON report.
+    ImportCsv {
+        /// The CSV file.
+        #[arg(long)]
+        csv: String,
+        /// A mapping file (JSON: columns, statuses, resolutions, priorities, date formats);
+        /// the Jira mapping when absent. See docs/portability.md.
+        #[arg(long)]
+        mapping: Option<String>,
+    },
     /// Write (or with --check, verify) the JSON Schemas of the protocol.
     Schema {
         /// The folder of the schema files.
@@ -135,6 +146,9 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo => return demo::run(&cli.store, cli.store == "./casebook.db"),
         Command::Schema { out, check } => return schema::run(&out, check),
+        Command::ImportCsv { csv, mapping } => {
+            return import_cmd::run(&cli.store, !cli.fast, &csv, mapping.as_deref());
+        }
         Command::Report {
             actor,
             subject,
