@@ -54,7 +54,10 @@ fn imports_a_jira_csv_and_a_custom_mapping_into_a_file() {
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&show.stdout);
-    assert!(text.contains("Crash") && text.contains("urgent") && text.contains("Solved"), "{text}");
+    assert!(
+        text.contains("Crash") && text.contains("urgent") && text.contains("Solved"),
+        "{text}"
+    );
 
     let mapping = dir.path().join("m.json");
     std::fs::write(&mapping, "{\"columns\": {\"subject\": \"Nope\"}}").expect("write");
