@@ -6,6 +6,7 @@ mod eval_cmd;
 mod exec;
 mod host;
 mod human;
+mod import_cmd;
 mod render;
 mod report_cmd;
 mod schema;
@@ -116,6 +117,16 @@ enum Command {
     /// Business-time arithmetic on a calendar JSON file (docs/sla.md).
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarOp),
+    /// Import an issue-tracker CSV export (Jira-style columns) as cases; prints a JSON report.
+    ImportCsv {
+        /// The CSV file.
+        #[arg(long)]
+        csv: String,
+        /// A mapping file (JSON: columns, statuses, resolutions, priorities, date formats);
+        /// the Jira mapping when absent. See docs/portability.md.
+        #[arg(long)]
+        mapping: Option<String>,
+    },
     /// Write (or with --check, verify) the JSON Schemas of the protocol.
     Schema {
         /// The folder of the schema files.
@@ -166,6 +177,9 @@ fn run(cli: Cli) -> Result<(), String> {
             return Ok(());
         }
         Command::EvalDuplicates { csv, pairs, json } => return eval_cmd::run(&csv, &pairs, json),
+        Command::ImportCsv { csv, mapping } => {
+            return import_cmd::run(&cli.store, !cli.fast, &csv, mapping.as_deref());
+        }
         Command::Report {
             actor,
             subject,

@@ -5,9 +5,12 @@ use std::path::Path;
 /// Writes the schemas into `out`, or with `check` compares them with what is there.
 pub fn run(out: &str, check: bool) -> Result<(), String> {
     let (request, response) = casebook::protocol::schemas();
+    let export = serde_json::to_value(schemars::schema_for!(casebook::portability::Export))
+        .map_err(|e| e.to_string())?;
     let files = [
         ("request.schema.json", request),
         ("response.schema.json", response),
+        ("export.schema.json", export),
     ];
     let dir = Path::new(out);
     let mut stale = Vec::new();

@@ -64,6 +64,23 @@ fn corrupt(e: &StoredEvent, err: impl std::fmt::Display) -> Error {
 }
 
 impl State {
+    /// The state of an empty casebook: defaults, nothing folded yet.
+    fn empty(tokens: bool) -> Self {
+        State {
+            derived: crate::derived::Derived::default(),
+            workflow: Workflow::default(),
+            policy: Policy::default(),
+            tokens,
+            limits: Limits::default(),
+            key_prefix: "CB".into(),
+            table: CaseTable::default(),
+            keys_version: 0,
+            next_number: 1,
+            config_version: 0,
+            head: 0,
+        }
+    }
+
     fn find(&self, reference: &str) -> Option<&Case> {
         let r = reference.trim();
         if let Some(id) = CaseId::parse(r) {
@@ -160,19 +177,7 @@ impl State {
 impl<S: Store> Casebook<S> {
     /// Opens a casebook on a store, replaying everything it holds.
     pub fn open(store: S, ids: Box<dyn IdSource>) -> Result<Self> {
-        let state = State {
-            derived: crate::derived::Derived::default(),
-            workflow: Workflow::default(),
-            policy: Policy::default(),
-            tokens: false,
-            limits: Limits::default(),
-            key_prefix: "CB".into(),
-            table: CaseTable::default(),
-            keys_version: 0,
-            next_number: 1,
-            config_version: 0,
-            head: 0,
-        };
+        let state = State::empty(false);
         let mut book = Self {
             store,
             ids,
@@ -552,6 +557,17 @@ impl<S: Store> Casebook<S> {
             expected_version: version,
             payloads,
         }])?;
+        self.sync()
+    }
+
+    /// Persists events made outside `decide` (identity merges) atomically, then applies them.
+    pub(crate) fn commit_external(&mut self, events: &[Event]) -> Result<()> {
+        self.commit_events(events, None)
+    }
+
+    /// Forgets the folded state and replays the whole log (after an erasure rewrote events).
+    pub(crate) fn rebuild(&mut self) -> Result<()> {
+        self.state = State::empty(self.token_key.is_some());
         self.sync()
     }
 

@@ -90,6 +90,10 @@ error_codes! {
     EmailRefused = 40 => "email_refused",
     /// No such knowledge article (or one the viewer may not see).
     ArticleNotFound = 41 => "article_not_found",
+    /// A document is not a casebook export this version can load.
+    ExportFormat = 50 => "export_format",
+    /// An import was aimed at a casebook that already holds events.
+    ImportTargetNotEmpty = 51 => "import_target_not_empty",
     /// A release is invalid: no version, no cases, or a version already released.
     InvalidRelease = 60 => "invalid_release",
     /// A rating link is malformed, forged or was not issued here.
@@ -208,6 +212,9 @@ pub enum Error {
         /// The id as given.
         id: String,
     },
+    /// An export or import failed.
+    #[error(transparent)]
+    Portability(#[from] crate::portability::PortabilityError),
 }
 
 impl Error {
@@ -236,6 +243,7 @@ impl Error {
             Error::Rule(_) => ErrorCode::RuleInvalid,
             Error::EmailRefused { .. } => ErrorCode::EmailRefused,
             Error::ArticleNotFound { .. } => ErrorCode::ArticleNotFound,
+            Error::Portability(p) => p.code(),
         }
     }
 

@@ -224,6 +224,14 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         comment: Option<String>,
     },
+    /// The anonymous reporter signed in: the case now belongs to their account.
+    ReporterMerged {
+        /// The account's host user id.
+        user: String,
+        /// Their display name, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
 }
 
 impl Change {
@@ -252,6 +260,7 @@ impl Change {
             Change::FixShipped { .. } => "fix_shipped",
             Change::FixConfirmed { .. } => "fix_confirmed",
             Change::Rated { .. } => "rated",
+            Change::ReporterMerged { .. } => "reporter_merged",
         }
     }
 }

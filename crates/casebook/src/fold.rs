@@ -187,6 +187,12 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
             });
         }
         Change::FixConfirmed { .. } | Change::Rated { .. } => {}
+        Change::ReporterMerged { user, name } => {
+            case.reporter.user = Some(user.clone());
+            if name.is_some() {
+                case.reporter.name = name.clone();
+            }
+        }
     }
     Ok(case)
 }

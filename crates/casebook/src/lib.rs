@@ -39,6 +39,7 @@ pub mod limits;
 pub mod outbox;
 pub mod outcome;
 pub mod policy;
+pub mod portability;
 pub mod protocol;
 pub mod query;
 pub mod rating;

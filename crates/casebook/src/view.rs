@@ -437,6 +437,7 @@ fn timeline(
                 }
                 Change::TokenIssued { .. } => "Tracking token issued".into(),
                 Change::TokenRevoked { .. } => "Tracking token revoked".into(),
+                Change::ReporterMerged { .. } => "The reporter signed in to their account".into(),
                 Change::Promised { commitment } => format!("Promise: {}", commitment.text),
                 Change::RuleFired { .. }
                 | Change::NotificationRequested { .. }

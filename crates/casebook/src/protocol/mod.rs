@@ -285,6 +285,9 @@ pub fn handle<S: Store>(
                 tick: book.tick(now, who)?,
             });
         }
+        Op::Export {} | Op::Import { .. } | Op::Erase { .. } | Op::MergeIdentity { .. } => {
+            return crate::portability::handle(book, &request.op, who, now);
+        }
         Op::Roadmap {} => {
             return Ok(OpResult::Roadmap {
                 roadmap: book.roadmap(who, now)?,

@@ -323,6 +323,26 @@ pub enum Op {
         /// What they saw: `{"article": id}` or `{"case": key}`.
         suggestion: crate::knowledge::Suggestion,
     },
+    /// Export: admins get the whole casebook (its event log and configuration), customers what
+    /// they may see of their own cases. See docs/portability.md.
+    Export {},
+    /// Load a casebook export into this casebook, which must be empty (admins).
+    Import {
+        /// The export document.
+        export: Box<crate::portability::Export>,
+    },
+    /// Erase a person's personal data from every event (admins).
+    Erase {
+        /// Who.
+        person: crate::portability::PersonRef,
+    },
+    /// Move an anonymous reporter's cases to a signed-in account.
+    MergeIdentity {
+        /// The anonymous identity: its email and/or a tracking token.
+        from: crate::portability::AnonymousRef,
+        /// The account's user id.
+        into: String,
+    },
 }
 
 /// A participant to add.
@@ -382,5 +402,9 @@ impl Op {
         "similar",
         "known_answers",
         "deflected",
+        "export",
+        "import",
+        "erase",
+        "merge_identity",
     ];
 }

@@ -150,6 +150,26 @@ pub enum OpResult {
         /// Always true: the event was recorded.
         recorded: bool,
     },
+    /// Export.
+    Exported {
+        /// The export document.
+        export: Box<crate::portability::Export>,
+    },
+    /// Import.
+    Imported {
+        /// What was loaded.
+        imported: crate::portability::ImportSummary,
+    },
+    /// Erase.
+    Erased {
+        /// What was rewritten.
+        erased: crate::portability::EraseSummary,
+    },
+    /// Merge an identity.
+    Merged {
+        /// What moved.
+        merged: crate::portability::MergeSummary,
+    },
 }
 
 /// The configuration after `configure`.
