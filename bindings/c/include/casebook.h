@@ -160,6 +160,58 @@ enum casebook_status
    */
   CASEBOOK_INVALID_TOKEN = 21,
   /**
+   * A calendar in `configure` is invalid (bad time zone, hours, holidays, ...).
+   */
+  CASEBOOK_CALENDAR_INVALID = 30,
+  /**
+   * The SLA policy in `configure` is invalid, or names a calendar that is not defined.
+   */
+  CASEBOOK_SLA_POLICY_INVALID = 31,
+  /**
+   * An escalation rule in `configure` is invalid.
+   */
+  CASEBOOK_RULE_INVALID = 32,
+  /**
+   * An email could not be read as a message (malformed, too large, no sender).
+   */
+  CASEBOOK_EMAIL_REFUSED = 40,
+  /**
+   * No such knowledge article (or one the viewer may not see).
+   */
+  CASEBOOK_ARTICLE_NOT_FOUND = 41,
+  /**
+   * A document is not a casebook export this version can load.
+   */
+  CASEBOOK_EXPORT_FORMAT = 50,
+  /**
+   * An import was aimed at a casebook that already holds events.
+   */
+  CASEBOOK_IMPORT_TARGET_NOT_EMPTY = 51,
+  /**
+   * A release is invalid: no version, no cases, or a version already released.
+   */
+  CASEBOOK_INVALID_RELEASE = 60,
+  /**
+   * A rating link is malformed, forged or was not issued here.
+   */
+  CASEBOOK_INVALID_RATING_TOKEN = 61,
+  /**
+   * A rating link was already used for this solve.
+   */
+  CASEBOOK_RATING_ALREADY_GIVEN = 62,
+  /**
+   * A rating link expired, or the case was reopened since.
+   */
+  CASEBOOK_RATING_TOKEN_EXPIRED = 63,
+  /**
+   * A notification id that the outbox does not hold.
+   */
+  CASEBOOK_UNKNOWN_NOTIFICATION = 64,
+  /**
+   * A period or filter of `stats`, `trends` or `report` is invalid.
+   */
+  CASEBOOK_INVALID_PERIOD = 65,
+  /**
    * A required pointer argument was NULL (a kind of `invalid_argument`).
    */
   CASEBOOK_NULL_ARGUMENT = 1001,

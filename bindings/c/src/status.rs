@@ -56,6 +56,32 @@ pub enum casebook_status {
     CASEBOOK_INTERNAL = 20,
     /// A tracking token is malformed, forged, revoked or cannot be checked.
     CASEBOOK_INVALID_TOKEN = 21,
+    /// A calendar in `configure` is invalid (bad time zone, hours, holidays, ...).
+    CASEBOOK_CALENDAR_INVALID = 30,
+    /// The SLA policy in `configure` is invalid, or names a calendar that is not defined.
+    CASEBOOK_SLA_POLICY_INVALID = 31,
+    /// An escalation rule in `configure` is invalid.
+    CASEBOOK_RULE_INVALID = 32,
+    /// An email could not be read as a message (malformed, too large, no sender).
+    CASEBOOK_EMAIL_REFUSED = 40,
+    /// No such knowledge article (or one the viewer may not see).
+    CASEBOOK_ARTICLE_NOT_FOUND = 41,
+    /// A document is not a casebook export this version can load.
+    CASEBOOK_EXPORT_FORMAT = 50,
+    /// An import was aimed at a casebook that already holds events.
+    CASEBOOK_IMPORT_TARGET_NOT_EMPTY = 51,
+    /// A release is invalid: no version, no cases, or a version already released.
+    CASEBOOK_INVALID_RELEASE = 60,
+    /// A rating link is malformed, forged or was not issued here.
+    CASEBOOK_INVALID_RATING_TOKEN = 61,
+    /// A rating link was already used for this solve.
+    CASEBOOK_RATING_ALREADY_GIVEN = 62,
+    /// A rating link expired, or the case was reopened since.
+    CASEBOOK_RATING_TOKEN_EXPIRED = 63,
+    /// A notification id that the outbox does not hold.
+    CASEBOOK_UNKNOWN_NOTIFICATION = 64,
+    /// A period or filter of `stats`, `trends` or `report` is invalid.
+    CASEBOOK_INVALID_PERIOD = 65,
     /// A required pointer argument was NULL (a kind of `invalid_argument`).
     CASEBOOK_NULL_ARGUMENT = 1001,
     /// A text argument is not valid UTF-8 (a kind of `invalid_argument`).
@@ -95,6 +121,19 @@ impl casebook_status {
         CASEBOOK_INVALID_ARGUMENT,
         CASEBOOK_INTERNAL,
         CASEBOOK_INVALID_TOKEN,
+        CASEBOOK_CALENDAR_INVALID,
+        CASEBOOK_SLA_POLICY_INVALID,
+        CASEBOOK_RULE_INVALID,
+        CASEBOOK_EMAIL_REFUSED,
+        CASEBOOK_ARTICLE_NOT_FOUND,
+        CASEBOOK_EXPORT_FORMAT,
+        CASEBOOK_IMPORT_TARGET_NOT_EMPTY,
+        CASEBOOK_INVALID_RELEASE,
+        CASEBOOK_INVALID_RATING_TOKEN,
+        CASEBOOK_RATING_ALREADY_GIVEN,
+        CASEBOOK_RATING_TOKEN_EXPIRED,
+        CASEBOOK_UNKNOWN_NOTIFICATION,
+        CASEBOOK_INVALID_PERIOD,
         CASEBOOK_NULL_ARGUMENT,
         CASEBOOK_INVALID_UTF8,
         CASEBOOK_PANIC,
@@ -140,6 +179,19 @@ impl casebook_status {
             CASEBOOK_INVALID_ARGUMENT => c"invalid_argument",
             CASEBOOK_INTERNAL => c"internal",
             CASEBOOK_INVALID_TOKEN => c"invalid_token",
+            CASEBOOK_CALENDAR_INVALID => c"calendar_invalid",
+            CASEBOOK_SLA_POLICY_INVALID => c"sla_policy_invalid",
+            CASEBOOK_RULE_INVALID => c"rule_invalid",
+            CASEBOOK_EMAIL_REFUSED => c"email_refused",
+            CASEBOOK_ARTICLE_NOT_FOUND => c"article_not_found",
+            CASEBOOK_EXPORT_FORMAT => c"export_format",
+            CASEBOOK_IMPORT_TARGET_NOT_EMPTY => c"import_target_not_empty",
+            CASEBOOK_INVALID_RELEASE => c"invalid_release",
+            CASEBOOK_INVALID_RATING_TOKEN => c"invalid_rating_token",
+            CASEBOOK_RATING_ALREADY_GIVEN => c"rating_already_given",
+            CASEBOOK_RATING_TOKEN_EXPIRED => c"rating_token_expired",
+            CASEBOOK_UNKNOWN_NOTIFICATION => c"unknown_notification",
+            CASEBOOK_INVALID_PERIOD => c"invalid_period",
             CASEBOOK_NULL_ARGUMENT => c"null_argument",
             CASEBOOK_INVALID_UTF8 => c"invalid_utf8",
             CASEBOOK_PANIC => c"panic",
@@ -187,6 +239,19 @@ impl casebook_status {
             CASEBOOK_INVALID_TOKEN => {
                 c"the tracking token is malformed, forged, revoked or cannot be checked"
             }
+            CASEBOOK_CALENDAR_INVALID => c"a calendar in `configure` is invalid (bad time zone, hours, holidays, ...)",
+            CASEBOOK_SLA_POLICY_INVALID => c"the SLA policy in `configure` is invalid, or names a calendar that is not defined",
+            CASEBOOK_RULE_INVALID => c"an escalation rule in `configure` is invalid",
+            CASEBOOK_EMAIL_REFUSED => c"an email could not be read as a message (malformed, too large, no sender)",
+            CASEBOOK_ARTICLE_NOT_FOUND => c"no such knowledge article (or one the viewer may not see)",
+            CASEBOOK_EXPORT_FORMAT => c"a document is not a casebook export this version can load",
+            CASEBOOK_IMPORT_TARGET_NOT_EMPTY => c"an import was aimed at a casebook that already holds events",
+            CASEBOOK_INVALID_RELEASE => c"a release is invalid: no version, no cases, or a version already released",
+            CASEBOOK_INVALID_RATING_TOKEN => c"a rating link is malformed, forged or was not issued here",
+            CASEBOOK_RATING_ALREADY_GIVEN => c"a rating link was already used for this solve",
+            CASEBOOK_RATING_TOKEN_EXPIRED => c"a rating link expired, or the case was reopened since",
+            CASEBOOK_UNKNOWN_NOTIFICATION => c"a notification id that the outbox does not hold",
+            CASEBOOK_INVALID_PERIOD => c"a period or filter of `stats`, `trends` or `report` is invalid",
             CASEBOOK_NULL_ARGUMENT => c"a required pointer argument was NULL",
             CASEBOOK_INVALID_UTF8 => c"a text argument is not valid UTF-8",
             CASEBOOK_PANIC => {
