@@ -239,19 +239,37 @@ impl casebook_status {
             CASEBOOK_INVALID_TOKEN => {
                 c"the tracking token is malformed, forged, revoked or cannot be checked"
             }
-            CASEBOOK_CALENDAR_INVALID => c"a calendar in `configure` is invalid (bad time zone, hours, holidays, ...)",
-            CASEBOOK_SLA_POLICY_INVALID => c"the SLA policy in `configure` is invalid, or names a calendar that is not defined",
+            CASEBOOK_CALENDAR_INVALID => {
+                c"a calendar in `configure` is invalid (bad time zone, hours, holidays, ...)"
+            }
+            CASEBOOK_SLA_POLICY_INVALID => {
+                c"the SLA policy in `configure` is invalid, or names a calendar that is not defined"
+            }
             CASEBOOK_RULE_INVALID => c"an escalation rule in `configure` is invalid",
-            CASEBOOK_EMAIL_REFUSED => c"an email could not be read as a message (malformed, too large, no sender)",
-            CASEBOOK_ARTICLE_NOT_FOUND => c"no such knowledge article (or one the viewer may not see)",
+            CASEBOOK_EMAIL_REFUSED => {
+                c"an email could not be read as a message (malformed, too large, no sender)"
+            }
+            CASEBOOK_ARTICLE_NOT_FOUND => {
+                c"no such knowledge article (or one the viewer may not see)"
+            }
             CASEBOOK_EXPORT_FORMAT => c"a document is not a casebook export this version can load",
-            CASEBOOK_IMPORT_TARGET_NOT_EMPTY => c"an import was aimed at a casebook that already holds events",
-            CASEBOOK_INVALID_RELEASE => c"a release is invalid: no version, no cases, or a version already released",
-            CASEBOOK_INVALID_RATING_TOKEN => c"a rating link is malformed, forged or was not issued here",
+            CASEBOOK_IMPORT_TARGET_NOT_EMPTY => {
+                c"an import was aimed at a casebook that already holds events"
+            }
+            CASEBOOK_INVALID_RELEASE => {
+                c"a release is invalid: no version, no cases, or a version already released"
+            }
+            CASEBOOK_INVALID_RATING_TOKEN => {
+                c"a rating link is malformed, forged or was not issued here"
+            }
             CASEBOOK_RATING_ALREADY_GIVEN => c"a rating link was already used for this solve",
-            CASEBOOK_RATING_TOKEN_EXPIRED => c"a rating link expired, or the case was reopened since",
+            CASEBOOK_RATING_TOKEN_EXPIRED => {
+                c"a rating link expired, or the case was reopened since"
+            }
             CASEBOOK_UNKNOWN_NOTIFICATION => c"a notification id that the outbox does not hold",
-            CASEBOOK_INVALID_PERIOD => c"a period or filter of `stats`, `trends` or `report` is invalid",
+            CASEBOOK_INVALID_PERIOD => {
+                c"a period or filter of `stats`, `trends` or `report` is invalid"
+            }
             CASEBOOK_NULL_ARGUMENT => c"a required pointer argument was NULL",
             CASEBOOK_INVALID_UTF8 => c"a text argument is not valid UTF-8",
             CASEBOOK_PANIC => {
