@@ -230,8 +230,8 @@ pub fn stats<S: Store>(
         reopen_rate: RateStat::new(reopened, solved),
         satisfaction: RateStat::new(good, ratings),
         backlog,
-        sla_attainment: pending::sla_attainment(&histories),
+        sla_attainment: pending::sla_attainment(book, &histories, end),
         known_answer_rate: pending::known_answer_rate(&histories),
-        deflection_rate: pending::deflection_rate(&histories),
+        deflection_rate: pending::deflection_rate(book, cohort.len(), start, end),
     })
 }

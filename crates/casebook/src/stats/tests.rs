@@ -167,13 +167,50 @@ fn metrics_match_hand_computed_values() {
         ])
     );
     assert_eq!(s["backlog"]["median_age_secs"], 1_782_000);
-    for m in ["sla_attainment", "known_answer_rate", "deflection_rate"] {
-        assert!(
-            s[m]["value"].is_null() && s[m]["note"].is_string(),
-            "{m}: {}",
-            s[m]
-        );
-    }
+    // No SLA policy here: attainment is honestly null. Two cases were solved by pointing to an
+    // answer except the one fixed by a release, and nobody was deflected.
+    assert!(s["sla_attainment"]["value"].is_null() && s["sla_attainment"]["note"].is_string());
+    assert_eq!(
+        s["known_answer_rate"]["value"],
+        json!({"known": 2, "reported": 5, "rate": 0.4})
+    );
+    assert_eq!(
+        s["deflection_rate"]["value"],
+        json!({"deflected": 0, "reported": 5, "rate": 0.0})
+    );
+}
+
+#[test]
+fn sla_attainment_counts_met_and_breached_cycles() {
+    let mut b = book();
+    let day: Vec<Value> = (0..7).map(|_| json!([["00:00", "24:00"]])).collect();
+    let hours = json!({"mon": day[0], "tue": day[1], "wed": day[2], "thu": day[3], "fri": day[4], "sat": day[5], "sun": day[6]});
+    ok(
+        &mut b,
+        json!({"op": "configure", "as": {"role": "admin"},
+            "calendars": {"always": {"time_zone": "UTC", "hours": hours}},
+            "sla_policy": {"rules": [{"priority": "any", "tier": "any", "calendar": "always",
+                "targets": {"first_reply": "4h", "resolution": "8h"}}]}}),
+        "2026-11-01T00:00:00Z",
+    );
+    let fast = intake(&mut b, "ada", "Fast one", json!({}), "2026-11-02T09:00:00Z");
+    reply(&mut b, &fast, "2026-11-02T10:00:00Z");
+    solve(&mut b, &fast, "2026-11-02T12:00:00Z");
+    let slow = intake(&mut b, "bo", "Slow one", json!({}), "2026-11-02T09:00:00Z");
+    reply(&mut b, &slow, "2026-11-02T14:00:00Z");
+    solve(&mut b, &slow, "2026-11-02T20:00:00Z");
+    let s = stats(&mut b, json!({}));
+    let v = &s["sla_attainment"]["value"];
+    assert_eq!(
+        v["first_reply"],
+        json!({"met": 1, "breached": 1, "rate": 0.5}),
+        "{s}"
+    );
+    assert_eq!(
+        v["resolution"],
+        json!({"met": 1, "breached": 1, "rate": 0.5}),
+        "{s}"
+    );
 }
 
 #[test]
