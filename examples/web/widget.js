@@ -70,6 +70,24 @@ async function mount(host) {
   const diagList = el('dl', { class: 'cb-diag' });
   for (const [k, v] of Object.entries(diag)) diagList.append(el('dt', {}, k), el('dd', {}, v));
   const formError = el('p', { class: 'cb-error', role: 'alert', hidden: true });
+  // Known issues like the one being typed, as the reporter may see them; they can still send.
+  const suggestions = el('div', { id: 'cb-suggestions', class: 'cb-suggestions', 'aria-live': 'polite' });
+  let suggestTimer;
+  description.addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => {
+      suggestions.replaceChildren();
+      const text = description.value.trim();
+      if (text.length < 4) return;
+      let found = [];
+      try { found = book.similar(me, { draft: { description: text }, limit: 3 }); } catch (e) { return; }
+      if (!found.length) return;
+      const items = found.map((m) => m.case
+        ? el('li', {}, `${m.case.key}: ${m.case.subject} (${m.case.status_label})`)
+        : el('li', {}, `Article: ${m.article.title}`));
+      suggestions.append(el('p', { class: 'cb-hint' }, 'Known issues like this one:'), el('ul', {}, ...items));
+    }, 250);
+  });
 
   const form = el('form', { method: 'dialog', novalidate: true },
     el('h2', { id: 'cb-dialog-title' }, 'Report a problem'),
@@ -77,7 +95,7 @@ async function mount(host) {
       el('label', { for: 'cb-description' }, 'What went wrong? (required)'),
       description,
       el('span', { id: 'cb-description-hint', class: 'cb-hint' }, 'Describe what you did and what happened.'),
-      descError),
+      descError, suggestions),
     el('div', { class: 'cb-field' }, el('label', { for: 'cb-subject' }, 'Subject (optional)'), subject),
     el('div', { class: 'cb-field' }, el('label', { for: 'cb-email' }, 'Email for replies (optional)'), email),
     el('details', {}, el('summary', {}, 'Details sent with your report'), diagList),

@@ -44,6 +44,10 @@ extern "C" {
     pub type JsOutbox;
     #[wasm_bindgen(typescript_type = "string[]")]
     pub type JsIds;
+    #[wasm_bindgen(typescript_type = "SimilarQuery")]
+    pub type JsSimilarQuery;
+    #[wasm_bindgen(typescript_type = "SimilarMatch[]")]
+    pub type JsSimilarMatches;
 }
 
 /// An in-memory casebook (see the module docs). Call `.free()` when done, or let the garbage
@@ -53,6 +57,17 @@ pub struct Casebook {
     inner: Guarded<Book>,
     clock: Clock,
     seed: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimilarQuery {
+    #[serde(default)]
+    draft: Option<casebook::similar::Draft>,
+    #[serde(default)]
+    case: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -221,6 +236,21 @@ impl Casebook {
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a list".into(),
+            })),
+        }
+    }
+
+    /// Known answers and similar cases for a draft report (`{draft: {description}}`, while the
+    /// reporter types) or an existing case (`{case: "CB-4"}`), among what the actor may see,
+    /// best first. The reporter can still submit whatever the suggestions say.
+    pub fn similar(&self, actor: JsActor, query: JsSimilarQuery) -> Result<JsSimilarMatches, JsValue> {
+        let q: SimilarQuery = from_js(query.into(), "the query")?;
+        let op = Op::Similar { draft: q.draft, case: q.case, limit: q.limit };
+        match self.run(actor, op)? {
+            OpResult::Similar { similar } => Ok(to_js(&similar)?.unchecked_into()),
+            _ => Err(err(ProtocolError {
+                code: casebook::ErrorCode::Internal,
+                message: "the core answered with something other than suggestions".into(),
             })),
         }
     }

@@ -148,3 +148,16 @@ test('a panic inside a call: the instance refuses further use, the saved data is
   assert.deepEqual(again.myCases(ada).cases.map((c) => c.description), ['before the panic']);
   assert.equal(again.report(ada, { description: 'after' }).key, 'CB-2');
 });
+
+test('similar: suggestions for a draft, only among what the reporter may see', () => {
+  const book = fresh();
+  book.report(ada, { description: 'Export to PDF crashes with a NullPointerException' });
+  book.report({ role: 'customer', id: 'u2' }, { description: 'Export to PDF crashes on large reports' });
+  const draft = { draft: { description: 'PDF export crashes' } };
+  const mine = book.similar(ada, draft);
+  assert.deepEqual(mine.map((m) => m.case && m.case.key), ['CB-1'], 'another customer\'s private case is never suggested');
+  assert.ok(mine[0].score > 0);
+  const staff = book.similar(sam, draft);
+  assert.deepEqual(staff.map((m) => m.case.key).sort(), ['CB-1', 'CB-2']);
+  throwsCode(() => book.similar(ada, { draft: { description: 'x' }, colour: 'blue' }), 'invalid_request');
+});

@@ -6,7 +6,10 @@ export type ErrorCode =
   | "not_found" | "forbidden" | "transition_not_allowed" | "outcome_required"
   | "workflow_unknown_state" | "workflow_unreachable_state" | "workflow_no_terminal_state"
   | "workflow_invalid" | "conflict" | "storage_failed" | "storage_corrupt" | "unsupported"
-  | "invalid_config" | "invalid_argument" | "internal";
+  | "invalid_config" | "invalid_argument" | "internal" | "invalid_token" | "calendar_invalid"
+  | "sla_policy_invalid" | "rule_invalid" | "email_refused" | "article_not_found"
+  | "export_format" | "import_target_not_empty" | "invalid_release" | "invalid_rating_token"
+  | "rating_already_given" | "rating_token_expired" | "unknown_notification" | "invalid_period";
 
 /** What the typed methods, `save`, `restore` and the constructor throw. */
 export interface CasebookError extends Error {
@@ -30,6 +33,8 @@ export interface Actor {
   org?: string;
   email?: string;
   name?: string;
+  /** A tracking token: lets an anonymous reporter follow their case and reply. */
+  token?: string;
 }
 
 export type Channel = "widget" | "email" | "phone" | "chat" | "agent_on_behalf" | "api";
@@ -218,3 +223,15 @@ export interface OutboxEntry {
   /** The protocol request to send to the server (with `at` and `id` fixed). */
   request: CasebookRequest;
 }
+
+/** A draft report (before it is submitted), for live suggestions. */
+export interface Draft { description: string; subject?: string; diagnostics?: Diagnostics; }
+/** What `similar` compares: a draft, or an existing case (id or key). */
+export interface SimilarQuery { draft?: Draft; case?: string; limit?: number; }
+/** A knowledge article. */
+export interface Article {
+  id: string; title: string; body: string; tags: string[]; internal: boolean;
+  version: number; updated_at: string;
+}
+/** One suggestion: a case (as the viewer may see it) or an article, with its score. */
+export interface SimilarMatch { score: number; case?: CaseView; article?: Article; }

@@ -66,6 +66,13 @@ test('report a problem, see it in my cases, reload, still there', { timeout: 120
     assert.equal(server.received.size, 1, 'nothing is resubmitted after the reload');
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
 
+    // Typing a similar problem suggests the known case, as text (never HTML); one can still send.
+    await page.getByRole('button', { name: 'Report a problem' }).click();
+    await page.getByLabel('What went wrong? (required)').fill('the PDF export fails again');
+    await page.waitForSelector('#cb-suggestions li');
+    assert.match(await page.textContent('#cb-suggestions'), /CB-1: PDF <b>export<\/b>/);
+    assert.equal(await page.locator('#cb-suggestions b, #cb-suggestions img').count(), 0);
+
     fs.mkdirSync(outDir, { recursive: true });
     await page.screenshot({ path: path.join(outDir, 'widget.png'), fullPage: true });
     assert.deepEqual(foreign, [], 'no network beyond the page origin');
