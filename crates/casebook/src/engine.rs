@@ -494,25 +494,12 @@ impl<S: Store> Casebook<S> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>> {
-        let events = self.with_retries(|book| {
-            let Casebook { state, ids, .. } = &mut *book;
-            let state: &State = state;
-            let case = state.find_visible(reference, actor)?;
-            let lookup = |r: &str| state.find(r);
-            let ctx = state.context(&lookup);
-            let events = decide::decide(&ctx, case, cmd, actor, now, ids.as_mut())?;
-            book.commit_events(&events, None)?;
-            Ok(events)
-        })?;
-        let touched: Vec<_> = events.iter().map(|e| (e.case, e.change.kind())).collect();
-        self.after_command(&touched, actor, now)?;
-        Ok(events)
+        self.execute_with(reference, cmd, actor, now, &|_| {}, None)
     }
 
     /// As [`execute`](Self::execute), letting `adjust` complete the decided events (e.g. the
     /// original text of an emailed comment) and `extra` add commits on other streams to the
     /// same atomic append.
-    #[cfg_attr(not(feature = "email"), allow(dead_code))]
     pub(crate) fn execute_with(
         &mut self,
         reference: &str,
