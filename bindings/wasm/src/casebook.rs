@@ -243,9 +243,17 @@ impl Casebook {
     /// Known answers and similar cases for a draft report (`{draft: {description}}`, while the
     /// reporter types) or an existing case (`{case: "CB-4"}`), among what the actor may see,
     /// best first. The reporter can still submit whatever the suggestions say.
-    pub fn similar(&self, actor: JsActor, query: JsSimilarQuery) -> Result<JsSimilarMatches, JsValue> {
+    pub fn similar(
+        &self,
+        actor: JsActor,
+        query: JsSimilarQuery,
+    ) -> Result<JsSimilarMatches, JsValue> {
         let q: SimilarQuery = from_js(query.into(), "the query")?;
-        let op = Op::Similar { draft: q.draft, case: q.case, limit: q.limit };
+        let op = Op::Similar {
+            draft: q.draft,
+            case: q.case,
+            limit: q.limit,
+        };
         match self.run(actor, op)? {
             OpResult::Similar { similar } => Ok(to_js(&similar)?.unchecked_into()),
             _ => Err(err(ProtocolError {
