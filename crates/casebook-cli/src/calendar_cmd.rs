@@ -68,6 +68,20 @@ fn show(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// `add` (forward) or `subtract` a business amount from an instant, as an RFC 3339 line.
+fn shift(calendar: &str, at: &str, duration: &str, forward: bool) -> Result<String, String> {
+    let cal = load(calendar)?;
+    let at = instant("at", at, &cal)?;
+    let amount =
+        parse_amount(duration).map_err(|e| format!("--duration {duration}: {e} ({})", e.code()))?;
+    let result = if forward {
+        cal.add_amount(at, amount)
+    } else {
+        cal.subtract_amount(at, amount)
+    };
+    result.map(show).map_err(|e| format!("{e} ({})", e.code()))
+}
+
 /// Runs one operation and returns the line to print.
 pub fn run(op: CalendarOp) -> Result<String, String> {
     match op {
@@ -75,28 +89,12 @@ pub fn run(op: CalendarOp) -> Result<String, String> {
             calendar,
             at,
             duration,
-        } => {
-            let cal = load(&calendar)?;
-            let at = instant("at", &at, &cal)?;
-            let amount = parse_amount(&duration)
-                .map_err(|e| format!("--duration {duration}: {e} ({})", e.code()))?;
-            cal.add_amount(at, amount)
-                .map(show)
-                .map_err(|e| format!("{e} ({})", e.code()))
-        }
+        } => shift(&calendar, &at, &duration, true),
         CalendarOp::Subtract {
             calendar,
             at,
             duration,
-        } => {
-            let cal = load(&calendar)?;
-            let at = instant("at", &at, &cal)?;
-            let amount = parse_amount(&duration)
-                .map_err(|e| format!("--duration {duration}: {e} ({})", e.code()))?;
-            cal.subtract_amount(at, amount)
-                .map(show)
-                .map_err(|e| format!("{e} ({})", e.code()))
-        }
+        } => shift(&calendar, &at, &duration, false),
         CalendarOp::Between { calendar, from, to } => {
             let cal = load(&calendar)?;
             let from = instant("from", &from, &cal)?;
