@@ -212,6 +212,11 @@ enum casebook_status
    */
   CASEBOOK_INVALID_PERIOD = 65,
   /**
+   * The operation exists but is not in this build (a cargo feature of the core is off, e.g. in
+   * the page's WebAssembly module).
+   */
+  CASEBOOK_UNSUPPORTED_OP = 70,
+  /**
    * A required pointer argument was NULL (a kind of `invalid_argument`).
    */
   CASEBOOK_NULL_ARGUMENT = 1001,

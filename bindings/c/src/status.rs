@@ -82,6 +82,9 @@ pub enum casebook_status {
     CASEBOOK_UNKNOWN_NOTIFICATION = 64,
     /// A period or filter of `stats`, `trends` or `report` is invalid.
     CASEBOOK_INVALID_PERIOD = 65,
+    /// The operation exists but is not in this build (a cargo feature of the core is off, e.g. in
+    /// the page's WebAssembly module).
+    CASEBOOK_UNSUPPORTED_OP = 70,
     /// A required pointer argument was NULL (a kind of `invalid_argument`).
     CASEBOOK_NULL_ARGUMENT = 1001,
     /// A text argument is not valid UTF-8 (a kind of `invalid_argument`).
@@ -134,6 +137,7 @@ impl casebook_status {
         CASEBOOK_RATING_TOKEN_EXPIRED,
         CASEBOOK_UNKNOWN_NOTIFICATION,
         CASEBOOK_INVALID_PERIOD,
+        CASEBOOK_UNSUPPORTED_OP,
         CASEBOOK_NULL_ARGUMENT,
         CASEBOOK_INVALID_UTF8,
         CASEBOOK_PANIC,
@@ -192,6 +196,7 @@ impl casebook_status {
             CASEBOOK_RATING_TOKEN_EXPIRED => c"rating_token_expired",
             CASEBOOK_UNKNOWN_NOTIFICATION => c"unknown_notification",
             CASEBOOK_INVALID_PERIOD => c"invalid_period",
+            CASEBOOK_UNSUPPORTED_OP => c"unsupported_op",
             CASEBOOK_NULL_ARGUMENT => c"null_argument",
             CASEBOOK_INVALID_UTF8 => c"invalid_utf8",
             CASEBOOK_PANIC => c"panic",
@@ -270,6 +275,7 @@ impl casebook_status {
             CASEBOOK_INVALID_PERIOD => {
                 c"a period or filter of `stats`, `trends` or `report` is invalid"
             }
+            CASEBOOK_UNSUPPORTED_OP => c"the operation is not in this build of Casebook",
             CASEBOOK_NULL_ARGUMENT => c"a required pointer argument was NULL",
             CASEBOOK_INVALID_UTF8 => c"a text argument is not valid UTF-8",
             CASEBOOK_PANIC => {

@@ -344,3 +344,22 @@ pub fn error_codes() -> Vec<String> {
         .map(|c| c.as_str().to_string())
         .collect()
 }
+
+/// The protocol operations this module contains (the page build leaves out server-side ones;
+/// a request for one of those answers `unsupported_op`). See docs/wasm.md.
+#[wasm_bindgen(js_name = availableOps)]
+pub fn available_ops() -> Vec<String> {
+    casebook::protocol::available_ops()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every protocol operation name, including those this build leaves out.
+#[wasm_bindgen(js_name = allOps)]
+pub fn all_ops() -> Vec<String> {
+    casebook::protocol::Op::NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}

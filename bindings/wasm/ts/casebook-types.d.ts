@@ -9,7 +9,8 @@ export type ErrorCode =
   | "invalid_config" | "invalid_argument" | "internal" | "invalid_token" | "calendar_invalid"
   | "sla_policy_invalid" | "rule_invalid" | "email_refused" | "article_not_found"
   | "export_format" | "import_target_not_empty" | "invalid_release" | "invalid_rating_token"
-  | "rating_already_given" | "rating_token_expired" | "unknown_notification" | "invalid_period";
+  | "rating_already_given" | "rating_token_expired" | "unknown_notification" | "invalid_period"
+  | "unsupported_op";
 
 /** What the typed methods, `save`, `restore` and the constructor throw. */
 export interface CasebookError extends Error {

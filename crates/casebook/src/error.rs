@@ -106,6 +106,9 @@ error_codes! {
     UnknownNotification = 64 => "unknown_notification",
     /// A period or filter of `stats`, `trends` or `report` is invalid.
     InvalidPeriod = 65 => "invalid_period",
+    /// The operation exists but is not in this build (a cargo feature of the core is off, e.g. in
+    /// the page's WebAssembly module).
+    UnsupportedOp = 70 => "unsupported_op",
 }
 
 /// An error of the core engine.

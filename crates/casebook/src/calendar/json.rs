@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono_tz::Tz;
+use super::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::model::{DAY, Hours, Kind, OpeningInterval};

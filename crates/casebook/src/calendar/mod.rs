@@ -13,15 +13,16 @@ mod model;
 mod parse;
 mod spans;
 mod timeline;
+mod zone;
 
 use std::collections::BTreeMap;
 
-pub use chrono_tz::Tz;
 pub use error::CalendarError;
 pub use ics::parse_ics_holidays;
 pub use model::{Calendar, Holiday, OpeningInterval};
 pub use parse::{Amount, parse_amount, parse_duration, parse_instant};
 pub use timeline::Timeline;
+pub use zone::{Tz, TzOffset, UnknownZone};
 
 /// Named calendars, as SLA policies refer to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::Tz;
 use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
-use chrono_tz::Tz;
 
 use super::CalendarError;
 

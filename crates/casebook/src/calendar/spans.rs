@@ -1,8 +1,8 @@
 //! Open spans in UTC: local opening intervals converted date by date, with explicit handling of
 //! clock changes, then merged; intersections and unions of sorted span lists.
 
+use super::Tz;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
-use chrono_tz::Tz;
 
 use super::Calendar;
 use super::model::{Hours, Kind};

@@ -10,6 +10,7 @@ mod export;
 mod format;
 mod import;
 mod merge;
+#[cfg(feature = "portability")]
 mod protocol;
 
 pub use erase::{EraseSummary, erase};
@@ -17,6 +18,7 @@ pub use export::export;
 pub use format::{Export, ExportBody, ExportedEvent, FORMAT, PersonRef, VERSION};
 pub use import::{ImportSummary, import};
 pub use merge::{AnonymousRef, MergeSummary, merge_identity};
+#[cfg(feature = "portability")]
 pub use protocol::handle;
 
 use thiserror::Error;

@@ -3,9 +3,11 @@
 //! One request in, one response out. Every failure, from a line that is not JSON to a forbidden
 //! action, is a response with a stable code; nothing here panics on input.
 
+mod features;
 mod request;
 mod response;
 
+pub use features::{available_ops, missing_feature};
 pub use request::{Op, Request};
 pub use response::{ConfigSummary, ErrorBody, OpResult, Response};
 
@@ -106,7 +108,18 @@ pub fn parse_value(value: Value) -> Result<Request, (Option<String>, ProtocolErr
                 format!("there is no operation '{op}'; use one of {ops}"),
             );
         }
-        Some(Value::String(_)) => {}
+        Some(Value::String(op)) => {
+            if let Some(feature) = missing_feature(op) {
+                return fail(
+                    ErrorCode::UnsupportedOp,
+                    format!(
+                        "the operation '{op}' is not in this build of Casebook: it was compiled \
+                         without the cargo feature \"{feature}\"; send it to a server built \
+                         with that feature"
+                    ),
+                );
+            }
+        }
         Some(_) => {
             return fail(
                 ErrorCode::InvalidRequest,
@@ -285,6 +298,7 @@ pub fn handle<S: Store>(
                 tick: book.tick(now, who)?,
             });
         }
+        #[cfg(feature = "portability")]
         Op::Export {} | Op::Import { .. } | Op::Erase { .. } | Op::MergeIdentity { .. } => {
             return crate::portability::handle(book, &request.op, who, now);
         }
@@ -293,6 +307,7 @@ pub fn handle<S: Store>(
                 roadmap: book.roadmap(who, now)?,
             });
         }
+        #[cfg(feature = "releases")]
         op @ (Op::Release { .. }
         | Op::ReleaseNotes { .. }
         | Op::ConfirmFix { .. }
@@ -300,15 +315,21 @@ pub fn handle<S: Store>(
         | Op::Ack { .. }
         | Op::Subscribe { .. }
         | Op::Broadcast { .. }
-        | Op::AtomFeed { .. }
-        | Op::Rate { .. }
-        | Op::Stats { .. }
-        | Op::Trends { .. }) => {
+        | Op::AtomFeed { .. }) => {
             return crate::release::dispatch(book, op, who, now).map_err(ProtocolError::from);
         }
-        Op::IngestEmail { .. }
-        | Op::RecordOutbound { .. }
-        | Op::HeldEmails {}
+        #[cfg(feature = "stats")]
+        op @ (Op::Stats { .. } | Op::Trends { .. }) => {
+            return crate::release::dispatch(book, op, who, now).map_err(ProtocolError::from);
+        }
+        op @ Op::Rate { .. } => {
+            return crate::release::dispatch(book, op, who, now).map_err(ProtocolError::from);
+        }
+        #[cfg(feature = "email")]
+        Op::IngestEmail { .. } | Op::RecordOutbound { .. } => {
+            return knowledge_ops(book, &request.op, who, now);
+        }
+        Op::HeldEmails {}
         | Op::ArticleUpsert { .. }
         | Op::ArticleGet { .. }
         | Op::Similar { .. }
@@ -354,13 +375,6 @@ fn knowledge_ops<S: Store>(
         Op::RecordOutbound { case, message_id } => OpResult::Outbound {
             outbound: book.record_outbound(case, message_id.as_deref(), who, now)?,
         },
-        #[cfg(not(feature = "email"))]
-        Op::IngestEmail { .. } | Op::RecordOutbound { .. } => {
-            return Err(Error::Unsupported(
-                "email intake (built without the email feature)".into(),
-            )
-            .into());
-        }
         Op::HeldEmails {} => OpResult::Held {
             held: book.held_emails(who)?,
         },

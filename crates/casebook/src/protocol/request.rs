@@ -175,6 +175,7 @@ pub enum Op {
     Tick {},
     /// Ship a release (staff): marks its cases fixed, tells everyone concerned once, asks the
     /// reporters to confirm.
+    #[cfg(feature = "releases")]
     Release {
         /// The version, e.g. "5.3".
         version: String,
@@ -189,11 +190,13 @@ pub enum Op {
         defects: Vec<String>,
     },
     /// "What's new in X", as the requester may see it.
+    #[cfg(feature = "releases")]
     ReleaseNotes {
         /// The version.
         version: String,
     },
     /// The reporter says whether the shipped fix works for them.
+    #[cfg(feature = "releases")]
     ConfirmFix {
         /// The case.
         case: String,
@@ -204,17 +207,20 @@ pub enum Op {
         comment: Option<String>,
     },
     /// Hand out due notifications for delivery (system).
+    #[cfg(feature = "releases")]
     Notifications {
         /// At most this many (default 100).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<usize>,
     },
     /// Mark notifications delivered (system).
+    #[cfg(feature = "releases")]
     Ack {
         /// The ids `notifications` returned.
         ids: Vec<String>,
     },
     /// Follow a tag or a component (or stop, with "on": false).
+    #[cfg(feature = "releases")]
     Subscribe {
         /// A tag.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +233,7 @@ pub enum Op {
         on: bool,
     },
     /// Post a status message to a component's subscribers and its open cases' reporters (staff).
+    #[cfg(feature = "releases")]
     Broadcast {
         /// The component.
         component: String,
@@ -237,6 +244,7 @@ pub enum Op {
         public: bool,
     },
     /// The public status broadcasts as an Atom feed.
+    #[cfg(feature = "releases")]
     AtomFeed {
         /// Only this component's.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,6 +261,7 @@ pub enum Op {
         comment: Option<String>,
     },
     /// Metrics over a period (staff).
+    #[cfg(feature = "stats")]
     Stats {
         /// "FROM..TO", e.g. "2026-11-01..2026-11-30".
         period: String,
@@ -261,6 +270,7 @@ pub enum Op {
         filter: crate::stats::StatsFilter,
     },
     /// Spikes and clusters (staff).
+    #[cfg(feature = "stats")]
     Trends {
         /// "FROM..TO".
         period: String,
@@ -269,6 +279,7 @@ pub enum Op {
         baseline_periods: Option<u32>,
     },
     /// Take in one raw email (the system): a new case, a comment, a hold, or an ignore.
+    #[cfg(feature = "email")]
     IngestEmail {
         /// The whole RFC 5322 message.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,6 +289,7 @@ pub enum Op {
         raw_base64: Option<String>,
     },
     /// Record a message the host sent about a case; answers with the case's reply token.
+    #[cfg(feature = "email")]
     RecordOutbound {
         /// The case.
         case: String,
@@ -325,18 +337,22 @@ pub enum Op {
     },
     /// Export: admins get the whole casebook (its event log and configuration), customers what
     /// they may see of their own cases. See docs/portability.md.
+    #[cfg(feature = "portability")]
     Export {},
     /// Load a casebook export into this casebook, which must be empty (admins).
+    #[cfg(feature = "portability")]
     Import {
         /// The export document.
         export: Box<crate::portability::Export>,
     },
     /// Erase a person's personal data from every event (admins).
+    #[cfg(feature = "portability")]
     Erase {
         /// Who.
         person: crate::portability::PersonRef,
     },
     /// Move an anonymous reporter's cases to a signed-in account.
+    #[cfg(feature = "portability")]
     MergeIdentity {
         /// The anonymous identity: its email and/or a tracking token.
         from: crate::portability::AnonymousRef,

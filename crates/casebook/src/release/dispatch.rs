@@ -2,15 +2,21 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{LoopResult, confirm_fix, release, release_notes};
+use super::LoopResult;
+#[cfg(feature = "releases")]
+use super::{confirm_fix, release, release_notes};
 use crate::actor::Actor;
 use crate::engine::Casebook;
 use crate::error::Error;
+#[cfg(feature = "releases")]
+use crate::outbox;
 use crate::protocol::{Op, OpResult};
-use crate::stats::Period;
+use crate::rating;
+#[cfg(feature = "stats")]
+use crate::stats::{self, Period};
 use crate::store::Store;
-use crate::{outbox, rating, stats};
 
+#[cfg(feature = "stats")]
 fn staff(actor: &Actor, what: &str) -> LoopResult<()> {
     if actor.is_staff() {
         Ok(())
@@ -27,6 +33,7 @@ pub fn dispatch<S: Store>(
     now: DateTime<Utc>,
 ) -> LoopResult<OpResult> {
     Ok(match op {
+        #[cfg(feature = "releases")]
         Op::Release {
             version,
             date,
@@ -35,9 +42,11 @@ pub fn dispatch<S: Store>(
         } => OpResult::Release {
             release: release(book, who, version, *date, cases, defects, now)?,
         },
+        #[cfg(feature = "releases")]
         Op::ReleaseNotes { version } => OpResult::ReleaseNotes {
             release_notes: release_notes(book, who, version)?,
         },
+        #[cfg(feature = "releases")]
         Op::ConfirmFix {
             case,
             works,
@@ -48,15 +57,19 @@ pub fn dispatch<S: Store>(
                 case: Box::new(book.view_case(&id.to_string(), who)?),
             }
         }
+        #[cfg(feature = "releases")]
         Op::Notifications { limit } => OpResult::Notifications {
             notifications: outbox::notifications(book, who, *limit, now)?,
         },
+        #[cfg(feature = "releases")]
         Op::Ack { ids } => OpResult::Acked {
             acked: outbox::ack(book, who, ids, now)?,
         },
+        #[cfg(feature = "releases")]
         Op::Subscribe { tag, component, on } => OpResult::Subscribed {
             subscription: outbox::subscribe(book, who, tag.as_deref(), component.as_deref(), *on)?,
         },
+        #[cfg(feature = "releases")]
         Op::Broadcast {
             component,
             message,
@@ -64,6 +77,7 @@ pub fn dispatch<S: Store>(
         } => OpResult::Broadcast {
             broadcast: outbox::broadcast(book, who, component, message, *public, now)?,
         },
+        #[cfg(feature = "releases")]
         Op::AtomFeed { component } => OpResult::AtomFeed {
             atom: outbox::atom_feed(book, component.as_deref()),
         },
@@ -74,12 +88,14 @@ pub fn dispatch<S: Store>(
         } => OpResult::Rated {
             rated: rating::rate(book, who, token, *r, comment.as_deref(), now)?,
         },
+        #[cfg(feature = "stats")]
         Op::Stats { period, filter } => {
             staff(who, "stats")?;
             OpResult::Stats {
                 stats: Box::new(stats::stats(book, &Period::parse(period)?, filter)?),
             }
         }
+        #[cfg(feature = "stats")]
         Op::Trends {
             period,
             baseline_periods,
