@@ -164,7 +164,7 @@ async function mount(host) {
   }
 
   function renderCases() {
-    const { cases } = book.myCases(me);
+    const { cases } = book.myCaseSummaries(me);
     list.replaceChildren();
     if (cases.length === 0) list.append(el('li', {}, 'You have not reported anything yet.'));
     for (const c of cases) {

@@ -309,6 +309,7 @@ pub unsafe extern "C" fn casebook_list_mine(
                     filter,
                     cursor: owned(opt_text(cursor, "cursor")?),
                     limit: (limit > 0).then_some(limit),
+                    view: None,
                 };
                 hand_out(run(inner, self::actor(actor)?, op)?)
             })

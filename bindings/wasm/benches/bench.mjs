@@ -16,7 +16,7 @@ const target = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (us) => `${us.toFixed(1)} µs`;
 
-function roundTripBody() {
+function roundTripBody(list = 'myCases') {
   // Runs where `Casebook` is in scope (Node or the page); returns µs per round trip per batch.
   return `
     const me = { role: 'customer', id: 'u1' };
@@ -27,7 +27,7 @@ function roundTripBody() {
       for (let i = 0; i < 100; i++) book.report(me, report);
       const n = 2000;
       const t0 = performance.now();
-      for (let i = 0; i < n; i++) { book.report(me, report); book.myCases(me, { limit: 10 }); }
+      for (let i = 0; i < n; i++) { book.report(me, report); book.${list}(me, { limit: 10 }); }
       if (b >= 0) batches.push((performance.now() - t0) * 1000 / n);
       book.free();
     }
@@ -50,7 +50,8 @@ async function node() {
   const { createRequire } = await import('node:module');
   const { Casebook } = createRequire(import.meta.url)(glue);
   const batches = new Function('Casebook', roundTripBody())(Casebook);
-  return { roundTrip: median(batches), instantiate: median(inst) };
+  const lean = new Function('Casebook', roundTripBody('myCaseSummaries'))(Casebook);
+  return { roundTrip: median(batches), summaries: median(lean), instantiate: median(inst) };
 }
 
 async function chromium() {
@@ -77,7 +78,12 @@ async function chromium() {
       await m.default();
       return new Function('Casebook', body)(m.Casebook);
     }, roundTripBody());
-    return { roundTrip: median(batches), instantiate: median(inst) };
+    const lean = await page.evaluate(async (body) => {
+      const m = await import('/pkg/casebook_wasm.js');
+      await m.default();
+      return new Function('Casebook', body)(m.Casebook);
+    }, roundTripBody('myCaseSummaries'));
+    return { roundTrip: median(batches), summaries: median(lean), instantiate: median(inst) };
   } finally {
     await browser.close();
     await server.close();
@@ -87,13 +93,17 @@ async function chromium() {
 const core = native('core_report_my_cases');
 const book = native('book_report_my_cases');
 const bookJson = native('book_report_my_cases_json');
+const leanJson = native('book_report_my_case_summaries_json');
 console.log(`native core   report+myCases: ${core === null ? 'n/a (run the criterion bench)' : fmt(core)}`);
 console.log(`native Book   report+myCases: ${book === null ? 'n/a' : fmt(book)}  (baseline for the ratio)`);
 console.log(`native Book + JSON results:   ${bookJson === null ? 'n/a' : fmt(bookJson)}`);
+console.log(`native Book + JSON, summaries: ${leanJson === null ? 'n/a' : fmt(leanJson)}`);
 for (const [name, run] of [['node', node], ['chromium', chromium]]) {
   const r = await run();
   const ratio = book ? ` = ${(r.roundTrip / book).toFixed(2)}x native Book` +
     (bookJson ? `, ${(r.roundTrip / bookJson).toFixed(2)}x native Book+JSON` : '') : '';
   console.log(`${name.padEnd(8)} report+myCases: ${fmt(r.roundTrip)} (target < 50 µs)${ratio}; ` +
     `instantiation: ${r.instantiate.toFixed(2)} ms (target < 30 ms)`);
+  const leanRatio = leanJson ? ` = ${(r.summaries / leanJson).toFixed(2)}x native Book+JSON (summaries)` : '';
+  console.log(`${name.padEnd(8)} report+myCaseSummaries: ${fmt(r.summaries)} (target < 50 µs)${leanRatio}`);
 }

@@ -5,6 +5,7 @@
 
 use casebook::protocol::{self, Op, Request};
 use casebook::query::ListFilter;
+use casebook::summary::ListView;
 use casebook::{Actor, Casebook, MemoryStore, Report, Role, SeededIds};
 use casebook_wasm::Book;
 use chrono::{DateTime, Utc};
@@ -34,6 +35,7 @@ fn requests() -> (Request, Request) {
             },
             cursor: None,
             limit: Some(10),
+            view: None,
         },
     };
     (report, list)
@@ -42,6 +44,10 @@ fn requests() -> (Request, Request) {
 fn bench(c: &mut Criterion) {
     let now: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().expect("time");
     let (report, list) = requests();
+    let mut summaries = list.clone();
+    if let Op::List { view, .. } = &mut summaries.op {
+        *view = Some(ListView::Summary);
+    }
     let mut g = c.benchmark_group("wasm_roundtrip");
 
     g.measurement_time(Duration::from_secs(3)).sample_size(20);
@@ -87,6 +93,23 @@ fn bench(c: &mut Criterion) {
                 let r = book.handle(&report, now).expect("report");
                 black_box(serde_json::to_string(&r).expect("json"));
                 let l = book.handle(&list, now).expect("list");
+                black_box(serde_json::to_string(&l).expect("json"));
+            }
+            t0.elapsed()
+        })
+    });
+    // The same with the list as lean summaries (`myCaseSummaries`, "view": "summary").
+    g.bench_function("book_report_my_case_summaries_json", |b| {
+        b.iter_custom(|iters| {
+            let mut book = Book::new(1).expect("book");
+            for _ in 0..100 {
+                book.handle(&report, now).expect("report");
+            }
+            let t0 = Instant::now();
+            for _ in 0..iters {
+                let r = book.handle(&report, now).expect("report");
+                black_box(serde_json::to_string(&r).expect("json"));
+                let l = book.handle(&summaries, now).expect("list");
                 black_box(serde_json::to_string(&l).expect("json"));
             }
             t0.elapsed()

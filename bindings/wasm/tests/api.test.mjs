@@ -42,6 +42,34 @@ test('report, myCases, get, comment, transition', () => {
   book.free();
 });
 
+test('myCaseSummaries: lean rows, the same cases and order as myCases, nothing hidden shown', () => {
+  const book = fresh();
+  book.report(ada, { description: 'Export to PDF crashes', diagnostics: { app_version: '5.2.1' } });
+  book.report(ada, { subject: 'Login loop', description: 'The login page reloads forever.' });
+  book.report({ role: 'customer', id: 'bob' }, { description: 'Not yours' });
+  book.transition(sam, 'CB-1', 'solved', { kind: 'answered', reply: 'Update to 5.2.2.' });
+  const full = book.myCases(ada);
+  const lean = book.myCaseSummaries(ada);
+  assert.deepEqual(lean.cases.map((x) => x.key), full.cases.map((x) => x.key));
+  assert.deepEqual(lean.cases.map((x) => x.key), ['CB-2', 'CB-1']);
+  const [login, pdf] = lean.cases;
+  assert.equal(login.subject, 'Login loop');
+  assert.equal(login.status_label, full.cases[0].status_label);
+  assert.equal(pdf.category, 'solved');
+  assert.deepEqual(pdf.outcome, { kind: 'answered', words: full.cases[1].outcome.words });
+  assert.equal(pdf.updated_at, full.cases[1].updated_at);
+  for (const row of lean.cases) {
+    assert.deepEqual(Object.keys(row).filter((k) => ['description', 'diagnostics', 'timeline', 'reporter'].includes(k)), []);
+  }
+  assert.equal(book.myCaseSummaries(ada, { open: true, limit: 1 }).cases.length, 1);
+  // The same through the protocol, with "view": "summary".
+  const answer = book.execute({ op: 'list', as: ada, view: 'summary', limit: 1 });
+  assert.equal(answer.ok, true);
+  assert.deepEqual(answer.result.cases, [login]);
+  assert.ok(answer.result.next, 'a cursor to the next page');
+  book.free();
+});
+
 test('errors are real Error objects with the core code', () => {
   const book = fresh();
   throwsCode(() => book.get(ada, 'CB-404'), 'not_found');

@@ -146,6 +146,16 @@ export interface CaseView {
 /** A page of cases. */
 export interface CasePage { cases: CaseView[]; next?: string; }
 
+/** A case in a list with `"view": "summary"` (`myCaseSummaries`): what a list row shows. */
+export interface CaseSummary {
+  id: string; key: string; subject: string; status: string; status_label: string;
+  category: Category; priority?: Priority; outcome?: { kind: OutcomeKind; words: string };
+  created_at: string; updated_at: string; version: number;
+}
+
+/** One page of `myCaseSummaries`. */
+export interface CaseSummaryPage { cases: CaseSummary[]; next?: string; }
+
 /** `myCases` options. */
 export interface MyCasesOptions { open?: boolean; cursor?: string; limit?: number; }
 
@@ -200,12 +210,13 @@ export type CasebookRequest = Envelope & (
   | { op: "promise"; case: string; text: string; target_release?: string; due?: string }
   | { op: "set_visibility"; case: string; visibility: Visibility }
   | { op: "get"; case: string }
-  | { op: "list"; filter?: ListFilter; cursor?: string; limit?: number }
+  | { op: "list"; filter?: ListFilter; cursor?: string; limit?: number; view?: "full" | "summary" }
 );
 
 export type OpResult =
   | { case: CaseView }
   | { cases: CaseView[]; next?: string }
+  | { cases: CaseSummary[]; next?: string }
   | { configured: { key_prefix: string; states: string[] } };
 
 /** A protocol response: exactly what the Rust protocol answers. */

@@ -51,6 +51,7 @@ pub mod similar;
 pub mod sla;
 pub mod stats;
 pub mod store;
+pub mod summary;
 pub mod table;
 pub mod tick;
 pub mod token;

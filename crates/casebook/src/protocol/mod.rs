@@ -190,8 +190,13 @@ pub fn handle<S: Store>(
             filter,
             cursor,
             limit,
+            view,
         } => {
             let (cases, next) = book.list_cases(who, filter, cursor.as_deref(), *limit)?;
+            if *view == Some(crate::summary::ListView::Summary) {
+                let cases = cases.into_iter().map(Into::into).collect();
+                return Ok(OpResult::CaseSummaries { cases, next });
+            }
             return Ok(OpResult::Cases { cases, next });
         }
         Op::Comment {

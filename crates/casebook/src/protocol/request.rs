@@ -169,6 +169,9 @@ pub enum Op {
         /// The page size (default 50, at most the configured page limit).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         limit: Option<usize>,
+        /// "full" (the default): case views; "summary": lean case summaries.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<crate::summary::ListView>,
     },
     /// Apply everything due now (SLA rules, broken promises); system and admins only. The
     /// answer lists what was applied and when to call again.

@@ -170,6 +170,14 @@ pub enum OpResult {
         /// What moved.
         merged: crate::portability::MergeSummary,
     },
+    /// A page of case summaries: list with "view": "summary".
+    CaseSummaries {
+        /// The cases.
+        cases: Vec<crate::summary::CaseSummary>,
+        /// The cursor of the next page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    },
 }
 
 /// The configuration after `configure`.
