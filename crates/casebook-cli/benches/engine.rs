@@ -552,6 +552,57 @@ fn throughput_in_memory(c: &mut Criterion) {
     );
 }
 
+/// True for the full-scale run (`--bench`), false for the quick check.
+fn summary_full_scale() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// Operations of one kind per round of [`singles_interleaved`].
+const ROUND: u64 = 25;
+
+/// Single durable reports, the plain baseline and the fsync probe, interleaved in rounds of
+/// [`ROUND`] operations each, so that the load of the shared machine (its fsync rate swings
+/// several-fold within seconds) falls on all three alike. Both files stay open, as a host keeps
+/// its casebook open; 400 untimed reports first grow each write-ahead log to its working size
+/// (after a checkpoint the log is rewritten in place). Returns (probe, casebook, plain).
+fn singles_interleaved(
+    dir: &Path,
+    fixed: &[(Report, Actor)],
+    full_scale: bool,
+) -> (Tally, Tally, Tally) {
+    let book_path = scratch(dir, "engine");
+    let mut book = open_sqlite(&book_path);
+    let plain_path = scratch(dir, "plain");
+    let mut plain = Plain::open(Some(&plain_path), true).expect("plain database");
+    let warm = if full_scale { 400 } else { 20 };
+    singles(&mut book, fixed, warm);
+    plain_singles(&mut plain, fixed, warm);
+    let budget = Duration::from_secs(if full_scale { 12 } else { 0 });
+    let (mut probe, mut engine, mut base) = (Tally::default(), Tally::default(), Tally::default());
+    let began = Instant::now();
+    loop {
+        probe.add(ROUND, sys::fsync_loop(dir, ROUND).expect("fsync probe"));
+        engine.add(ROUND, singles(&mut book, fixed, ROUND));
+        base.add(ROUND, plain_singles(&mut plain, fixed, ROUND));
+        if began.elapsed() >= budget {
+            break;
+        }
+    }
+    println!(
+        "casebook-bench: single durable reports, {} rounds of {ROUND}: probe {}, casebook {}, \
+         plain {}",
+        probe.iters / ROUND,
+        rate(probe.per_sec()),
+        rate(engine.per_sec()),
+        rate(base.per_sec())
+    );
+    drop(book);
+    drop(plain);
+    remove_db(&book_path);
+    remove_db(&plain_path);
+    (probe, engine, base)
+}
+
 fn throughput_durable(c: &mut Criterion, dir: &Path) {
     let fixed = pairs(0, BATCH);
     let mut t = [Tally::default(); 5];
@@ -580,40 +631,9 @@ fn throughput_durable(c: &mut Criterion, dir: &Path) {
         })
     });
     g.finish();
-    let mut g = group(c, "report_durable_full_single", 1);
-    g.bench_function("write+fdatasync 64 bytes", |b| {
-        b.iter_custom(|iters| {
-            let el = sys::fsync_loop(dir, iters).expect("fsync probe");
-            t_fsync.add(iters, el);
-            el
-        })
-    });
-    // Single reports go to a file that stays open across samples, as a host keeps its casebook
-    // open: criterion's warm-up grows the write-ahead log to its working size, and the samples
-    // measure the steady state (the log is rewritten in place after each checkpoint) for both.
-    let book_path = scratch(dir, "engine");
-    let mut book = open_sqlite(&book_path);
-    g.bench_function("casebook SqliteStore", |b| {
-        b.iter_custom(|iters| {
-            let el = singles(&mut book, &fixed, iters);
-            t_single.add(iters, el);
-            el
-        })
-    });
-    drop(book);
-    remove_db(&book_path);
-    let plain_path = scratch(dir, "plain");
-    let mut plain = Plain::open(Some(&plain_path), true).expect("plain database");
-    g.bench_function("plain SQLite", |b| {
-        b.iter_custom(|iters| {
-            let el = plain_singles(&mut plain, &fixed, iters);
-            t_psingle.add(iters, el);
-            el
-        })
-    });
-    drop(plain);
-    remove_db(&plain_path);
-    g.finish();
+    let full_scale = summary_full_scale();
+    let (f, e, p) = singles_interleaved(dir, &fixed, full_scale);
+    (*t_fsync, *t_single, *t_psingle) = (f, e, p);
     let [t_batch, t_pbatch, t_fsync, t_single, t_psingle] = t;
     rate_row(
         "report durable (Full), batches of 1000",
