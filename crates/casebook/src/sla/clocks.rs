@@ -228,7 +228,7 @@ impl<'a> Fold<'a> {
         }
     }
 
-    fn report(&mut self, kind: ClockKind, now: usize) -> Option<ClockState> {
+    fn report(&mut self, kind: ClockKind, now: usize, with_due: bool) -> Option<ClockState> {
         let policy: &'a SlaPolicy = self.policy;
         let rule = policy.rule_for(self.priority, &self.tier)?;
         let target = rule.targets.get(kind)?;
@@ -264,7 +264,9 @@ impl<'a> Fold<'a> {
                 ClockStatus::Paused
             };
             state.breached_at = j.reached_at.filter(|_| j.breached());
-            state.due_at = if j.reached_at.is_some() {
+            state.due_at = if !with_due {
+                None
+            } else if j.reached_at.is_some() {
                 j.reached_at
             } else if running {
                 let (timeline, _, instants) = self.timelines.get(&rule.calendar)?;
@@ -304,6 +306,28 @@ pub fn compute_clocks(
     policy: &SlaPolicy,
     calendars: &CalendarSet,
     now: DateTime<Utc>,
+) -> Result<Vec<ClockState>, SlaError> {
+    compute(signals, policy, calendars, now, true)
+}
+
+/// [`compute_clocks`] without `due_at` (always `None`): what escalation rules read. Extrapolating
+/// a running clock past `now` walks the calendar beyond the case's history, which the deadline
+/// index does not need (rules compute their own instants from `elapsed`).
+pub(crate) fn clocks_for_rules(
+    signals: &[Signal],
+    policy: &SlaPolicy,
+    calendars: &CalendarSet,
+    now: DateTime<Utc>,
+) -> Result<Vec<ClockState>, SlaError> {
+    compute(signals, policy, calendars, now, false)
+}
+
+fn compute(
+    signals: &[Signal],
+    policy: &SlaPolicy,
+    calendars: &CalendarSet,
+    now: DateTime<Utc>,
+    with_due: bool,
 ) -> Result<Vec<ClockState>, SlaError> {
     policy.check_calendars(calendars)?;
     let mut sorted: Vec<&Signal> = signals.iter().filter(|s| s.at <= now).collect();
@@ -353,6 +377,6 @@ pub fn compute_clocks(
     }
     Ok(ClockKind::ALL
         .iter()
-        .filter_map(|&k| fold.report(k, now_idx))
+        .filter_map(|&k| fold.report(k, now_idx, with_due))
         .collect())
 }

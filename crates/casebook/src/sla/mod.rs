@@ -12,6 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub(crate) use clocks::clocks_for_rules;
 pub use clocks::compute_clocks;
 pub use policy::{
     CustomerTarget, Priority, SlaPolicy, SlaRule, Targets, customer_targets, describe_business_time,
