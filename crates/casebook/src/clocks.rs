@@ -93,6 +93,11 @@ pub fn tier_of(case: &Case) -> String {
     tier_in(&case.diagnostics).to_string()
 }
 
+/// [`tier_of`], borrowed.
+pub(crate) fn tier_ref(case: &Case) -> &str {
+    tier_in(&case.diagnostics)
+}
+
 fn tier_in(d: &Diagnostics) -> &str {
     d.extra
         .get("tier")

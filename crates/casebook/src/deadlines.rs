@@ -5,10 +5,11 @@
 //! open (the hook runs on replay) and when the SLA setup changes.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 
 use crate::case::{Case, PromiseState};
 use crate::clocks::{SlaSetup, push_signals};
@@ -31,6 +32,10 @@ pub(crate) struct Deadlines {
     /// hook reuses them while the case has no new signal at the same instant (clocks are a pure
     /// function of the signals and the instant), instead of computing them again.
     memo: HashMap<CaseId, Memo>,
+    /// Inside a batch (a tick applying the events it decided): the cases whose events were
+    /// applied, with the instant of the last one. Each is scheduled once when the batch ends,
+    /// as the hook would have after its last event, instead of after every event.
+    batch: Option<HashMap<CaseId, Instant>>,
 }
 
 #[derive(Debug)]
@@ -110,14 +115,34 @@ impl Deadlines {
         let category = |s: &str| setup.category(s);
         let list = self.signals.entry(case.id).or_default();
         push_signals(event, &category, list);
-        self.schedule(case, event.at);
+        match &mut self.batch {
+            Some(dirty) => {
+                dirty.insert(case.id, event.at);
+            }
+            None => self.schedule(case, event.at),
+        }
+    }
+
+    /// Starts a batch: until [`Deadlines::end_batch`], applied events only mark their case.
+    pub(crate) fn begin_batch(&mut self) {
+        self.batch = Some(HashMap::default());
+    }
+
+    /// Ends a batch: schedules every case it touched (at its last event) and forgets the
+    /// remembered clocks.
+    pub(crate) fn end_batch(&mut self, table: &CaseTable) {
+        if let Some(dirty) = self.batch.take() {
+            for (id, at) in dirty {
+                if let Some(case) = table.get(id) {
+                    self.schedule(case, at);
+                }
+            }
+        }
+        self.memo.clear();
     }
 
     /// Recomputes the case's next deadline, judged at `now`.
     pub(crate) fn schedule(&mut self, case: &Case, now: Instant) {
-        if let Some(old) = self.due_of.remove(&case.id) {
-            self.index.remove(&(old, case.id));
-        }
         let signals = self.signals.get(&case.id).map_or(&[][..], Vec::as_slice);
         let known = self
             .memo
@@ -125,6 +150,14 @@ impl Deadlines {
             .filter(|m| m.at == now && m.signals == signals.len())
             .map(|m| m.clocks.as_slice());
         let next = next_deadline_with(case, signals, &self.setup, now, known);
+        let old = self.due_of.get(&case.id).copied();
+        if old == next {
+            return;
+        }
+        if let Some(old) = old {
+            self.index.remove(&(old, case.id));
+            self.due_of.remove(&case.id);
+        }
         if let Some(at) = next {
             self.index.insert((at, case.id));
             self.due_of.insert(case.id, at);
@@ -134,6 +167,10 @@ impl Deadlines {
     /// Replaces the setup and recomputes every case's deadline (at its last change).
     pub(crate) fn reconfigure(&mut self, setup: SlaSetup, table: &CaseTable) {
         self.memo.clear();
+        if let Some(dirty) = &mut self.batch {
+            // Every case is scheduled now; only later events need scheduling again.
+            dirty.clear();
+        }
         self.setup = Arc::new(setup);
         for case in table.iter() {
             self.schedule(case, case.updated_at);
@@ -171,11 +208,6 @@ impl Deadlines {
             Some(m) => Cow::Borrowed(m.clocks.as_slice()),
             None => Cow::Owned(rule_clocks(signals, &self.setup, now)),
         }
-    }
-
-    /// Drops the remembered clocks.
-    pub(crate) fn forget_clocks(&mut self) {
-        self.memo.clear();
     }
 
     /// The cases with a deadline at or before `now`, earliest first.

@@ -146,14 +146,20 @@ impl<S: Store> Casebook<S> {
                 "only the system (or an admin) runs the SLA timer",
             ));
         }
-        let result = self.tick_due(now, actor);
-        // The clocks remembered for the due cases are only valid during this tick.
-        self.derived_mut().deadlines.forget_clocks();
-        result
+        self.derived_mut().deadlines.begin_batch();
+        let applied = self.tick_due(now, actor);
+        // Schedules the cases the tick touched, once each, and forgets the clocks remembered
+        // for them (only valid during this tick), whether or not the tick succeeded.
+        let (derived, table) = self.derived_and_cases();
+        derived.deadlines.end_batch(table);
+        Ok(TickReport {
+            applied: applied?,
+            next_wakeup: self.next_wakeup(),
+        })
     }
 
     /// Decides for every due case, then stores all their events in one atomic append.
-    fn tick_due(&mut self, now: Instant, actor: &Actor) -> Result<TickReport> {
+    fn tick_due(&mut self, now: Instant, actor: &Actor) -> Result<Vec<Applied>> {
         let time_rules = self.sla_setup().has_time_rules();
         let mut events = Vec::new();
         let mut quiet = Vec::new();
@@ -175,11 +181,7 @@ impl<S: Store> Casebook<S> {
         for case in &quiet {
             self.reschedule(case, now);
         }
-        let applied = self.commit_and_list(&events)?;
-        Ok(TickReport {
-            applied,
-            next_wakeup: self.next_wakeup(),
-        })
+        self.commit_and_list(&events)
     }
 
     fn due_changes(&self, case: &Case, actor: &Actor, now: Instant) -> Result<Vec<Change>> {
