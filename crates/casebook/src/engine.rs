@@ -292,6 +292,11 @@ impl<S: Store> Casebook<S> {
         &mut self.state.derived
     }
 
+    /// The derived projections, mutably, beside the case table.
+    pub(crate) fn derived_and_cases(&mut self) -> (&mut crate::derived::Derived, &CaseTable) {
+        (&mut self.state.derived, &self.state.table)
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
