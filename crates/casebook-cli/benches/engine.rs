@@ -6,6 +6,7 @@
 //!
 //! `cargo bench -p casebook-cli --bench engine` runs it at full scale (1M cases, ~3 minutes).
 //! Without `--bench` (as under `cargo test --benches`) it runs once at a small scale, as a check.
+//! `CASEBOOK_BENCH_ONLY=memory` runs only the in-memory rows.
 
 mod common;
 
@@ -49,11 +50,17 @@ fn main() {
         dir.path().display()
     );
 
+    // `CASEBOOK_BENCH_ONLY=memory` leaves out the durable rows (quicker runs while tuning the core).
+    let memory_only = std::env::var("CASEBOOK_BENCH_ONLY").is_ok_and(|v| v == "memory");
     at_scale_in_memory(&mut c, dir.path(), big);
-    let file = build_durable_file(dir.path(), big);
-    reopen(&file, &dir.path().join("plain-big.db"), big);
+    if !memory_only {
+        let file = build_durable_file(dir.path(), big);
+        reopen(&file, &dir.path().join("plain-big.db"), big);
+    }
     throughput_in_memory(&mut c);
-    throughput_durable(&mut c, dir.path());
+    if !memory_only {
+        throughput_durable(&mut c, dir.path());
+    }
 
     c.final_summary();
     summary::print();
