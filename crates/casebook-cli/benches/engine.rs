@@ -6,6 +6,7 @@
 //!
 //! `cargo bench -p casebook-cli --bench engine` runs it at full scale (1M cases, ~3 minutes).
 //! Without `--bench` (as under `cargo test --benches`) it runs once at a small scale, as a check.
+//! `CASEBOOK_BENCH_PARTS=memory,throughput` runs only the in-memory rows (see `main`).
 
 mod common;
 
