@@ -6,6 +6,7 @@
 //!
 //! `cargo bench -p casebook-cli --bench engine` runs it at full scale (1M cases, ~3 minutes).
 //! Without `--bench` (as under `cargo test --benches`) it runs once at a small scale, as a check.
+//! `CASEBOOK_BENCH_PARTS=memory,throughput` runs only the in-memory rows (see `main`).
 
 mod common;
 
@@ -49,11 +50,23 @@ fn main() {
         dir.path().display()
     );
 
-    at_scale_in_memory(&mut c, dir.path(), big);
-    let file = build_durable_file(dir.path(), big);
-    reopen(&file, &dir.path().join("plain-big.db"), big);
-    throughput_in_memory(&mut c);
-    throughput_durable(&mut c, dir.path());
+    // `CASEBOOK_BENCH_PARTS=file,durable` (a comma list of memory, file, throughput, durable)
+    // runs only some parts, for quicker iterations; `file` builds and reopens the 1M-case file.
+    let parts = std::env::var("CASEBOOK_BENCH_PARTS").unwrap_or_default();
+    let part = |name: &str| parts.is_empty() || parts.split(',').any(|p| p.trim() == name);
+    if part("memory") {
+        at_scale_in_memory(&mut c, dir.path(), big);
+    }
+    if part("file") {
+        let file = build_durable_file(dir.path(), big);
+        reopen(&file, dir.path(), big);
+    }
+    if part("throughput") {
+        throughput_in_memory(&mut c);
+    }
+    if part("durable") {
+        throughput_durable(&mut c, dir.path());
+    }
 
     c.final_summary();
     summary::print();
@@ -366,7 +379,12 @@ fn build_durable_file(dir: &Path, big: u64) -> PathBuf {
 }
 
 /// Reopens the file once (time, and the memory the reopened casebook holds).
-fn reopen(file: &Path, plain_file: &Path, big: u64) {
+fn reopen(file: &Path, dir: &Path, big: u64) {
+    let plain_file = dir.join("plain-big.db");
+    if !plain_file.exists() {
+        let mut plain = Plain::open(Some(&plain_file), true).expect("plain database");
+        build_plain(&mut plain, big);
+    }
     let (rss0, heap0) = (sys::rss(), sys::live_heap());
     let start = Instant::now();
     let book = open_sqlite(file);
@@ -380,7 +398,7 @@ fn reopen(file: &Path, plain_file: &Path, big: u64) {
         .sum();
     drop(book);
 
-    let plain = Plain::open(Some(plain_file), true).expect("plain database");
+    let plain = Plain::open(Some(&plain_file), true).expect("plain database");
     let start = Instant::now();
     let rows = plain.load_all().expect("plain select");
     let base = start.elapsed();
@@ -535,6 +553,57 @@ fn throughput_in_memory(c: &mut Criterion) {
     );
 }
 
+/// True for the full-scale run (`--bench`), false for the quick check.
+fn summary_full_scale() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// Operations of one kind per round of [`singles_interleaved`].
+const ROUND: u64 = 25;
+
+/// Single durable reports, the plain baseline and the fsync probe, interleaved in rounds of
+/// [`ROUND`] operations each, so that the load of the shared machine (its fsync rate swings
+/// several-fold within seconds) falls on all three alike. Both files stay open, as a host keeps
+/// its casebook open; 400 untimed reports first grow each write-ahead log to its working size
+/// (after a checkpoint the log is rewritten in place). Returns (probe, casebook, plain).
+fn singles_interleaved(
+    dir: &Path,
+    fixed: &[(Report, Actor)],
+    full_scale: bool,
+) -> (Tally, Tally, Tally) {
+    let book_path = scratch(dir, "engine");
+    let mut book = open_sqlite(&book_path);
+    let plain_path = scratch(dir, "plain");
+    let mut plain = Plain::open(Some(&plain_path), true).expect("plain database");
+    let warm = if full_scale { 400 } else { 20 };
+    singles(&mut book, fixed, warm);
+    plain_singles(&mut plain, fixed, warm);
+    let budget = Duration::from_secs(if full_scale { 12 } else { 0 });
+    let (mut probe, mut engine, mut base) = (Tally::default(), Tally::default(), Tally::default());
+    let began = Instant::now();
+    loop {
+        probe.add(ROUND, sys::fsync_loop(dir, ROUND).expect("fsync probe"));
+        engine.add(ROUND, singles(&mut book, fixed, ROUND));
+        base.add(ROUND, plain_singles(&mut plain, fixed, ROUND));
+        if began.elapsed() >= budget {
+            break;
+        }
+    }
+    println!(
+        "casebook-bench: single durable reports, {} rounds of {ROUND}: probe {}, casebook {}, \
+         plain {}",
+        probe.iters / ROUND,
+        rate(probe.per_sec()),
+        rate(engine.per_sec()),
+        rate(base.per_sec())
+    );
+    drop(book);
+    drop(plain);
+    remove_db(&book_path);
+    remove_db(&plain_path);
+    (probe, engine, base)
+}
+
 fn throughput_durable(c: &mut Criterion, dir: &Path) {
     let fixed = pairs(0, BATCH);
     let mut t = [Tally::default(); 5];
@@ -563,37 +632,9 @@ fn throughput_durable(c: &mut Criterion, dir: &Path) {
         })
     });
     g.finish();
-    let mut g = group(c, "report_durable_full_single", 1);
-    g.bench_function("write+fdatasync 64 bytes", |b| {
-        b.iter_custom(|iters| {
-            let el = sys::fsync_loop(dir, iters).expect("fsync probe");
-            t_fsync.add(iters, el);
-            el
-        })
-    });
-    g.bench_function("casebook SqliteStore", |b| {
-        b.iter_custom(|iters| {
-            let path = scratch(dir, "engine");
-            let mut book = open_sqlite(&path);
-            let el = singles(&mut book, &fixed, iters);
-            drop(book);
-            remove_db(&path);
-            t_single.add(iters, el);
-            el
-        })
-    });
-    g.bench_function("plain SQLite", |b| {
-        b.iter_custom(|iters| {
-            let path = scratch(dir, "plain");
-            let mut plain = Plain::open(Some(&path), true).expect("plain database");
-            let el = plain_singles(&mut plain, &fixed, iters);
-            drop(plain);
-            remove_db(&path);
-            t_psingle.add(iters, el);
-            el
-        })
-    });
-    g.finish();
+    let full_scale = summary_full_scale();
+    let (f, e, p) = singles_interleaved(dir, &fixed, full_scale);
+    (*t_fsync, *t_single, *t_psingle) = (f, e, p);
     let [t_batch, t_pbatch, t_fsync, t_single, t_psingle] = t;
     rate_row(
         "report durable (Full), batches of 1000",

@@ -7,6 +7,7 @@ mod exec;
 mod host;
 mod human;
 mod import_cmd;
+mod portability_cmd;
 mod render;
 mod report_cmd;
 mod schema;
@@ -127,6 +128,19 @@ enum Command {
         #[arg(long)]
         mapping: Option<String>,
     },
+    /// Write the whole casebook as an export document (docs/portability.md), streamed, so it
+    /// works at any size; to standard output without --out.
+    Export {
+        /// The file to write.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Load an export document into this casebook, which must be empty. Unlike the `import`
+    /// request of `exec` (one JSON line, at most the request size limit), any size is accepted.
+    Import {
+        /// The export file, or - for standard input.
+        file: std::path::PathBuf,
+    },
     /// Write (or with --check, verify) the JSON Schemas of the protocol.
     Schema {
         /// The folder of the schema files.
@@ -171,6 +185,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("exec: {e}"));
         }
         Command::Demo => return demo::run(&cli.store, cli.store == "./casebook.db"),
+        Command::Export { out } => return portability_cmd::export(&open()?, out.as_deref()),
+        Command::Import { file } => return portability_cmd::import(&mut open()?, &file),
         Command::Schema { out, check } => return schema::run(&out, check),
         Command::Calendar(op) => {
             println!("{}", calendar_cmd::run(op)?);

@@ -229,8 +229,38 @@ impl Store for SqliteStore {
             let mut find = tx.prepare_cached(STREAM).map_err(|e| map(what, e))?;
             let mut create = tx.prepare_cached(NEW_STREAM).map_err(|e| map(what, e))?;
             let mut bump = tx.prepare_cached(SET_VERSION).map_err(|e| map(what, e))?;
-            let mut rows: Vec<Row<'_>> = Vec::new();
+            let mut rows: Vec<Row<'_>> =
+                Vec::with_capacity(commits.iter().map(|c| c.payloads.len()).sum());
             for c in commits {
+                if c.expected_version == 0 && !c.payloads.is_empty() {
+                    // A new stream (every report): the unique index on the name is the conflict
+                    // check, so the insert is the only lookup.
+                    let new_version = to_i64(c.payloads.len() as u64);
+                    let new_last = to_i64(position + c.payloads.len() as u64);
+                    match create.execute(params![c.stream, new_version, new_last]) {
+                        Ok(_) => {}
+                        Err(e) if is_unique_violation(&e) => {
+                            let actual: i64 = find
+                                .query_row([&c.stream], |r| r.get(1))
+                                .map_err(|e| map(what, e))?;
+                            return Err(StoreError::Conflict {
+                                stream: c.stream.clone(),
+                                expected: 0,
+                                actual: to_u64("stream version", actual)?,
+                            });
+                        }
+                        Err(e) => return Err(map(what, e)),
+                    }
+                    let id = tx.last_insert_rowid();
+                    let mut prev = 0;
+                    for (i, payload) in c.payloads.iter().enumerate() {
+                        position += 1;
+                        let here = to_i64(position);
+                        rows.push((here, id, to_i64(i as u64 + 1), prev, payload.as_str()));
+                        prev = here;
+                    }
+                    continue;
+                }
                 let found: Option<(i64, i64, i64)> = find
                     .query_row([&c.stream], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()
@@ -371,6 +401,15 @@ fn check_distinct_streams(commits: &[Commit]) -> Result<(), StoreError> {
     } else {
         validate_commits(commits)
     }
+}
+
+/// True for the error of an insert that broke a UNIQUE constraint (a stream name taken).
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
 }
 
 fn broken(stream: &str, position: i64) -> StoreError {

@@ -17,7 +17,7 @@ use crate::config::ConfigChange;
 use crate::error::{Error, Result};
 use crate::escalation::{Rule, parse_rules};
 use crate::event::{Change, Event};
-use crate::sla::{self, ClockState, PauseReason, Signal, SignalKind, SlaPolicy};
+use crate::sla::{self, ClockState, PauseReason, Signal, SlaPolicy, Step};
 use crate::workflow::{Category, Workflow};
 
 /// The tier of a case without a `tier` diagnostics entry.
@@ -90,15 +90,20 @@ impl SlaSetup {
 
 /// The customer tier: the `tier` diagnostics entry of the report, else "standard".
 pub fn tier_of(case: &Case) -> String {
+    tier_in(&case.diagnostics).to_string()
+}
+
+/// [`tier_of`], borrowed.
+pub(crate) fn tier_ref(case: &Case) -> &str {
     tier_in(&case.diagnostics)
 }
 
-fn tier_in(d: &Diagnostics) -> String {
+fn tier_in(d: &Diagnostics) -> &str {
     d.extra
         .get("tier")
+        .map(String::as_str)
         .filter(|t| !t.trim().is_empty())
-        .cloned()
-        .unwrap_or_else(|| DEFAULT_TIER.to_string())
+        .unwrap_or(DEFAULT_TIER)
 }
 
 /// The SLA priority of a case priority.
@@ -119,20 +124,30 @@ fn paused(c: Category) -> Option<PauseReason> {
     }
 }
 
-fn reply_kind(actor: &Actor, internal: bool) -> SignalKind {
+fn reply_step(actor: &Actor, internal: bool) -> Step<'static> {
     match (actor.is_staff(), internal) {
-        (true, true) => SignalKind::InternalNote,
+        (true, true) => Step::InternalNote,
         // The system's public messages are automatic acknowledgements: not a reply.
-        (true, false) if actor.role == Role::System => SignalKind::AutoReply,
-        (true, false) => SignalKind::AgentPublicReply,
-        (false, _) => SignalKind::CustomerMessage,
+        (true, false) if actor.role == Role::System => Step::AutoReply,
+        (true, false) => Step::AgentPublicReply,
+        (false, _) => Step::CustomerMessage,
     }
 }
 
 /// Appends the signals of one event. `category` gives the category of a workflow state.
 pub fn push_signals(event: &Event, category: &dyn Fn(&str) -> Category, out: &mut Vec<Signal>) {
     let at = event.at;
-    let mut push = |kind| out.push(Signal::new(at, kind));
+    event_steps(event, &mut |s| category(s), &mut |step| {
+        out.push(Signal::new(at, step.to_kind()))
+    });
+}
+
+/// The steps (signals, borrowed) of one event, in order.
+fn event_steps<'e>(
+    event: &'e Event,
+    category: &mut impl FnMut(&'e str) -> Category,
+    push: &mut impl FnMut(Step<'e>),
+) {
     match &event.change {
         Change::Reported {
             priority,
@@ -141,36 +156,36 @@ pub fn push_signals(event: &Event, category: &dyn Fn(&str) -> Category, out: &mu
             status,
             ..
         } => {
-            push(SignalKind::CaseCreated {
+            push(Step::CaseCreated {
                 priority: sla_priority(*priority),
                 tier: tier_in(diagnostics),
                 logged_by_agent: logged_by.is_some(),
             });
             if let Some(reason) = paused(category(status)) {
-                push(SignalKind::Paused { reason });
+                push(Step::Paused { reason });
             }
         }
-        Change::Commented { internal, .. } => push(reply_kind(&event.actor, *internal)),
+        Change::Commented { internal, .. } => push(reply_step(&event.actor, *internal)),
         Change::Transitioned { from, to, .. } => {
             let (cf, ct) = (category(from), category(to));
             if cf.is_open() && !ct.is_open() {
-                push(SignalKind::Solved);
+                push(Step::Solved);
             } else if !cf.is_open() && ct.is_open() {
-                push(SignalKind::Reopened);
+                push(Step::Reopened);
                 if let Some(reason) = paused(ct) {
-                    push(SignalKind::Paused { reason });
+                    push(Step::Paused { reason });
                 }
             } else if ct.is_open() {
                 match (paused(cf), paused(ct)) {
                     (_, Some(reason)) if paused(cf) != Some(reason) => {
-                        push(SignalKind::Paused { reason })
+                        push(Step::Paused { reason })
                     }
-                    (Some(_), None) => push(SignalKind::Resumed),
+                    (Some(_), None) => push(Step::Resumed),
                     _ => {}
                 }
             }
         }
-        Change::PriorityChanged { to, .. } => push(SignalKind::PriorityChanged {
+        Change::PriorityChanged { to, .. } => push(Step::PriorityChanged {
             priority: sla_priority(*to),
         }),
         _ => {}
@@ -183,6 +198,30 @@ pub fn signals_of(events: &[Event], workflow: &Workflow) -> Vec<Signal> {
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         push_signals(e, &category, &mut out);
+    }
+    out
+}
+
+/// The steps of a case's history up to `now`, with their instants. A history names few states:
+/// their categories are remembered in a short list rather than looked up for every transition.
+fn steps_of<'e>(
+    events: &'e [Event],
+    workflow: &Workflow,
+    now: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, Step<'e>)> {
+    let mut known: Vec<(&str, Category)> = Vec::new();
+    let mut category = |s: &'e str| match known.iter().find(|(k, _)| *k == s) {
+        Some((_, c)) => *c,
+        None => {
+            let c = workflow.category(s);
+            known.push((s, c));
+            c
+        }
+    };
+    let mut out = Vec::with_capacity(events.len() + 1);
+    for e in events.iter().filter(|e| e.at <= now) {
+        let at = e.at;
+        event_steps(e, &mut category, &mut |step| out.push((at, step)));
     }
     out
 }
@@ -259,7 +298,8 @@ pub fn clocks_of(
     now: DateTime<Utc>,
 ) -> Option<Vec<ClockState>> {
     let policy = setup.policy.as_ref()?;
-    sla::compute_clocks(&signals_of(events, workflow), policy, &setup.calendars, now).ok()
+    let steps = steps_of(events, workflow, now);
+    sla::compute_steps(steps, policy, &setup.calendars, now, true).ok()
 }
 
 /// Adds the clock fields to a case view: clocks for staff, targets in words for everyone else.

@@ -4,17 +4,19 @@
 //! O(due), not O(open cases). It is kept from events through the derived hook, and rebuilt on
 //! open (the hook runs on replay) and when the SLA setup changes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 
 use crate::case::{Case, PromiseState};
 use crate::clocks::{SlaSetup, push_signals};
 use crate::escalation::{promise_deadline, time_candidates};
 use crate::event::Event;
 use crate::ids::CaseId;
-use crate::sla::{Signal, compute_clocks};
+use crate::sla::{ClockState, Signal, clocks_for_rules};
 use crate::table::CaseTable;
 
 type Instant = DateTime<Utc>;
@@ -26,6 +28,21 @@ pub(crate) struct Deadlines {
     signals: HashMap<CaseId, Vec<Signal>>,
     index: BTreeSet<(Instant, CaseId)>,
     due_of: HashMap<CaseId, Instant>,
+    /// Clocks a tick computed for its due cases, kept until it has applied their events: the
+    /// hook reuses them while the case has no new signal at the same instant (clocks are a pure
+    /// function of the signals and the instant), instead of computing them again.
+    memo: HashMap<CaseId, Memo>,
+    /// Inside a batch (a tick applying the events it decided): the cases whose events were
+    /// applied, with the instant of the last one. Each is scheduled once when the batch ends,
+    /// as the hook would have after its last event, instead of after every event.
+    batch: Option<HashMap<CaseId, Instant>>,
+}
+
+#[derive(Debug)]
+struct Memo {
+    at: Instant,
+    signals: usize,
+    clocks: Vec<ClockState>,
 }
 
 /// When something time-based may next come due on a case, judged at `now`.
@@ -34,6 +51,25 @@ pub fn next_deadline(
     signals: &[Signal],
     setup: &SlaSetup,
     now: Instant,
+) -> Option<Instant> {
+    next_deadline_with(case, signals, setup, now, None)
+}
+
+/// The clocks escalation rules read (no `due_at`); none without a policy.
+fn rule_clocks(signals: &[Signal], setup: &SlaSetup, now: Instant) -> Vec<ClockState> {
+    match &setup.policy {
+        Some(p) => clocks_for_rules(signals, p, &setup.calendars, now).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+/// [`next_deadline`], with the case's clocks at `now` when they are already known.
+fn next_deadline_with(
+    case: &Case,
+    signals: &[Signal],
+    setup: &SlaSetup,
+    now: Instant,
+    known: Option<&[ClockState]>,
 ) -> Option<Instant> {
     let promises = case
         .commitments
@@ -44,11 +80,15 @@ pub fn next_deadline(
     if !setup.has_time_rules() {
         return promises;
     }
-    let clocks = match &setup.policy {
-        Some(p) => compute_clocks(signals, p, &setup.calendars, now).unwrap_or_default(),
-        None => Vec::new(),
+    let computed;
+    let clocks = match known {
+        Some(c) => c,
+        None => {
+            computed = rule_clocks(signals, setup, now);
+            &computed
+        }
     };
-    let rules = time_candidates(&setup.rules, case, signals, &clocks, &setup.calendars, now)
+    let rules = time_candidates(&setup.rules, case, signals, clocks, &setup.calendars, now)
         .into_iter()
         .map(|c| c.at)
         .min();
@@ -75,15 +115,49 @@ impl Deadlines {
         let category = |s: &str| setup.category(s);
         let list = self.signals.entry(case.id).or_default();
         push_signals(event, &category, list);
-        self.schedule(case, event.at);
+        match &mut self.batch {
+            Some(dirty) => {
+                dirty.insert(case.id, event.at);
+            }
+            None => self.schedule(case, event.at),
+        }
+    }
+
+    /// Starts a batch: until [`Deadlines::end_batch`], applied events only mark their case.
+    pub(crate) fn begin_batch(&mut self) {
+        self.batch = Some(HashMap::default());
+    }
+
+    /// Ends a batch: schedules every case it touched (at its last event) and forgets the
+    /// remembered clocks.
+    pub(crate) fn end_batch(&mut self, table: &CaseTable) {
+        if let Some(dirty) = self.batch.take() {
+            for (id, at) in dirty {
+                if let Some(case) = table.get(id) {
+                    self.schedule(case, at);
+                }
+            }
+        }
+        self.memo.clear();
     }
 
     /// Recomputes the case's next deadline, judged at `now`.
     pub(crate) fn schedule(&mut self, case: &Case, now: Instant) {
-        if let Some(old) = self.due_of.remove(&case.id) {
-            self.index.remove(&(old, case.id));
+        let signals = self.signals.get(&case.id).map_or(&[][..], Vec::as_slice);
+        let known = self
+            .memo
+            .get(&case.id)
+            .filter(|m| m.at == now && m.signals == signals.len())
+            .map(|m| m.clocks.as_slice());
+        let next = next_deadline_with(case, signals, &self.setup, now, known);
+        let old = self.due_of.get(&case.id).copied();
+        if old == next {
+            return;
         }
-        let next = next_deadline(case, self.signals(case.id), &self.setup, now);
+        if let Some(old) = old {
+            self.index.remove(&(old, case.id));
+            self.due_of.remove(&case.id);
+        }
         if let Some(at) = next {
             self.index.insert((at, case.id));
             self.due_of.insert(case.id, at);
@@ -92,9 +166,47 @@ impl Deadlines {
 
     /// Replaces the setup and recomputes every case's deadline (at its last change).
     pub(crate) fn reconfigure(&mut self, setup: SlaSetup, table: &CaseTable) {
+        self.memo.clear();
+        if let Some(dirty) = &mut self.batch {
+            // Every case is scheduled now; only later events need scheduling again.
+            dirty.clear();
+        }
         self.setup = Arc::new(setup);
         for case in table.iter() {
             self.schedule(case, case.updated_at);
+        }
+    }
+
+    /// Computes the clocks of a case at `now` as escalation rules read them (no `due_at`) and
+    /// remembers them until [`Deadlines::forget_clocks`], so that scheduling the case again at
+    /// the same instant, with no new signal, does not compute them twice.
+    pub(crate) fn remember_clocks(&mut self, id: CaseId, now: Instant) {
+        let signals = self.signals.get(&id).map_or(&[][..], Vec::as_slice);
+        let fresh = self
+            .memo
+            .get(&id)
+            .is_some_and(|m| m.at == now && m.signals == signals.len());
+        if !fresh {
+            let memo = Memo {
+                at: now,
+                signals: signals.len(),
+                clocks: rule_clocks(signals, &self.setup, now),
+            };
+            self.memo.insert(id, memo);
+        }
+    }
+
+    /// The clocks of a case at `now` as escalation rules read them: the remembered ones when
+    /// they are still valid, else computed.
+    pub(crate) fn clocks_at(&self, id: CaseId, now: Instant) -> Cow<'_, [ClockState]> {
+        let signals = self.signals(id);
+        match self
+            .memo
+            .get(&id)
+            .filter(|m| m.at == now && m.signals == signals.len())
+        {
+            Some(m) => Cow::Borrowed(m.clocks.as_slice()),
+            None => Cow::Owned(rule_clocks(signals, &self.setup, now)),
         }
     }
 

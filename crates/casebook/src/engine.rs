@@ -56,6 +56,14 @@ impl<S: Store> std::fmt::Debug for Casebook<S> {
     }
 }
 
+/// An event as JSON text, written into a buffer sized for a typical event (growing a small
+/// buffer several times per event showed in profiles).
+fn to_json(event: &Event) -> Result<String> {
+    let mut buf = Vec::with_capacity(512);
+    serde_json::to_writer(&mut buf, event).map_err(|e| Error::Internal(e.to_string()))?;
+    String::from_utf8(buf).map_err(|e| Error::Internal(e.to_string()))
+}
+
 fn corrupt(e: &StoredEvent, err: impl std::fmt::Display) -> Error {
     Error::Store(StoreError::Corrupt(format!(
         "event {} (stream {}, seq {}): {err}",
@@ -292,6 +300,11 @@ impl<S: Store> Casebook<S> {
         &mut self.state.derived
     }
 
+    /// The derived projections, mutably, beside the case table.
+    pub(crate) fn derived_and_cases(&mut self) -> (&mut crate::derived::Derived, &CaseTable) {
+        (&mut self.state.derived, &self.state.table)
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
@@ -397,7 +410,7 @@ impl<S: Store> Casebook<S> {
 
     /// Reports a new case and returns it.
     pub fn report(&mut self, report: &Report, actor: &Actor, now: DateTime<Utc>) -> Result<CaseId> {
-        let ids = self.report_batch(std::slice::from_ref(&(report.clone(), actor.clone())), now)?;
+        let ids = self.report_refs(&[(report, actor)], now, None)?;
         ids.into_iter()
             .next()
             .unwrap_or_else(|| Err(Error::Internal("no result".into())))
@@ -421,27 +434,35 @@ impl<S: Store> Casebook<S> {
         now: DateTime<Utc>,
         extra: Option<Extra<'_>>,
     ) -> Result<Vec<Result<CaseId>>> {
+        let refs: Vec<(&Report, &Actor)> = reports.iter().map(|(r, a)| (r, a)).collect();
+        self.report_refs(&refs, now, extra)
+    }
+
+    /// The reports of one atomic append, by reference (a single report is not copied).
+    fn report_refs(
+        &mut self,
+        reports: &[(&Report, &Actor)],
+        now: DateTime<Utc>,
+        extra: Option<Extra<'_>>,
+    ) -> Result<Vec<Result<CaseId>>> {
         let results = self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
-            let mut events = Vec::new();
+            let mut events = Vec::with_capacity(reports.len());
             let mut claimed = 0u64;
-            let mut commits = vec![Commit {
+            let mut commits = Vec::with_capacity(reports.len() + 1);
+            commits.push(Commit {
                 stream: KEYS_STREAM.into(),
                 expected_version: book.state.keys_version,
                 payloads: Vec::new(),
-            }];
+            });
             let lookup = |_: &str| None;
-            for (report, actor) in reports {
+            for &(report, actor) in reports {
                 let number = book.state.next_number + claimed;
                 let id = CaseId(book.ids.next_id(now));
                 let ctx = book.state.context(&lookup);
                 match decide::decide_report(&ctx, report, actor, now, id, number) {
                     Ok(evs) => {
-                        let payloads = evs
-                            .iter()
-                            .map(serde_json::to_string)
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(|e| Error::Internal(e.to_string()))?;
+                        let payloads = evs.iter().map(to_json).collect::<Result<Vec<_>>>()?;
                         commits.push(Commit {
                             stream: case_stream(id),
                             expected_version: 0,
@@ -570,8 +591,7 @@ impl<S: Store> Casebook<S> {
         let mut commits: Vec<Commit> = Vec::new();
         for e in events {
             let stream = case_stream(e.case);
-            let payload =
-                serde_json::to_string(e).map_err(|err| Error::Internal(err.to_string()))?;
+            let payload = to_json(e)?;
             match commits.iter_mut().find(|c| c.stream == stream) {
                 Some(c) => c.payloads.push(payload),
                 None => {
@@ -627,8 +647,7 @@ impl<S: Store> Casebook<S> {
         let mut commits: Vec<Commit> = Vec::new();
         for e in events {
             let name = case_stream(e.case);
-            let payload =
-                serde_json::to_string(e).map_err(|err| Error::Internal(err.to_string()))?;
+            let payload = to_json(e)?;
             match commits.iter_mut().find(|c| c.stream == name) {
                 Some(c) => c.payloads.push(payload),
                 None => {

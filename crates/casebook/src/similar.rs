@@ -118,14 +118,15 @@ impl SimilarIndex {
         Ok(())
     }
 
-    /// Indexes (or re-indexes) a case: what the hook does for every report.
+    /// Indexes (or re-indexes) a case: what the hook does for every report. The texts are
+    /// borrowed from the case (each diagnostic value is its own text of the third field).
     pub fn index_case(&mut self, case: &Case) -> Result<()> {
-        let doc = Document::new(DocKey::Case(case.id))
-            .field("subject", case.subject.as_str())
-            .field("description", case.description.as_str())
-            .field("diagnostics", diagnostics_text(&case.diagnostics));
+        let mut texts: Vec<(usize, &str)> = Vec::with_capacity(8);
+        texts.push((0, case.subject.as_str()));
+        texts.push((1, case.description.as_str()));
+        texts.extend(case.diagnostics.entries().map(|(_, v)| (2, v)));
         self.index_mut()?
-            .upsert(&doc)
+            .upsert_texts(&DocKey::Case(case.id), &texts)
             .map_err(|e| Error::Internal(e.to_string()))
     }
 

@@ -11,12 +11,17 @@ use crate::workflow::Workflow;
 /// Position of a case in the table (its replay order).
 pub type Slot = u32;
 
+const NO_SLOT: Slot = Slot::MAX;
+
 /// Cases by slot, with indexes by id, key number, reporter, status, assignee, team and tag.
 #[derive(Debug, Clone, Default)]
 pub struct CaseTable {
     cases: Vec<Case>,
     by_id: HashMap<CaseId, Slot>,
-    by_number: HashMap<u64, Slot>,
+    /// Slot by key number: key numbers are dense from 1, so a vector (`NO_SLOT` for a gap);
+    /// numbers far beyond the table's size (a log that skipped ahead) go to `sparse_numbers`.
+    by_number: Vec<Slot>,
+    sparse_numbers: HashMap<u64, Slot>,
     by_reporter: HashMap<String, Vec<Slot>>,
     by_status: HashMap<String, BTreeSet<Slot>>,
     by_assignee: HashMap<String, BTreeSet<Slot>>,
@@ -76,7 +81,30 @@ impl CaseTable {
 
     /// The slot of a key number.
     pub fn slot_of_number(&self, number: u64) -> Option<Slot> {
-        self.by_number.get(&number).copied()
+        match usize::try_from(number)
+            .ok()
+            .and_then(|n| self.by_number.get(n))
+        {
+            Some(&NO_SLOT) | None => self.sparse_numbers.get(&number).copied(),
+            Some(&slot) => Some(slot),
+        }
+    }
+
+    fn index_number(&mut self, number: u64, slot: Slot) {
+        let dense = usize::try_from(number)
+            .ok()
+            .filter(|&n| n <= 2 * self.cases.len() + 1024);
+        match dense {
+            Some(n) => {
+                if self.by_number.len() <= n {
+                    self.by_number.resize(n + 1, NO_SLOT);
+                }
+                self.by_number[n] = slot;
+            }
+            None => {
+                self.sparse_numbers.insert(number, slot);
+            }
+        }
     }
 
     /// A case by id.
@@ -130,9 +158,14 @@ impl CaseTable {
             None => {
                 let slot = self.cases.len() as Slot;
                 self.by_id.insert(case.id, slot);
-                self.by_number.insert(case.number, slot);
+                self.index_number(case.number, slot);
                 if let Some(k) = case.reporter.index_key() {
-                    self.by_reporter.entry(k).or_default().push(slot);
+                    match self.by_reporter.get_mut(k.as_str()) {
+                        Some(v) => v.push(slot),
+                        None => {
+                            self.by_reporter.insert(k, vec![slot]);
+                        }
+                    }
                 }
                 self.cases.push(case);
                 self.reindex(slot, None);
@@ -195,5 +228,66 @@ impl CaseTable {
             .rev()
             .map(|&s| self.at(s))
             .filter(move |c| workflow.category(&c.status).is_open())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::Actor;
+    use crate::case::{Channel, Diagnostics, Priority, Reporter, Visibility};
+    use crate::event::{Change, Event};
+
+    fn case(id: u128, number: u64, user: &str) -> Case {
+        let event = Event {
+            case: CaseId(uuid::Uuid::from_u128(id)),
+            seq: 1,
+            at: chrono::DateTime::UNIX_EPOCH,
+            actor: Actor::system(),
+            change: Change::Reported {
+                number,
+                reporter: Reporter {
+                    user: Some(user.into()),
+                    ..Reporter::default()
+                },
+                org: None,
+                channel: Channel::Api,
+                logged_by: None,
+                subject: "s".into(),
+                subject_derived: false,
+                description: "d".into(),
+                diagnostics: Diagnostics::default(),
+                tags: Vec::new(),
+                priority: Priority::Normal,
+                status: "new".into(),
+                visibility: Visibility::Private,
+                attachments: Vec::new(),
+            },
+        };
+        crate::fold::apply(None, &event).expect("a report folds")
+    }
+
+    #[test]
+    fn key_numbers_dense_gaps_and_far_ahead() {
+        let mut t = CaseTable::default();
+        assert_eq!(t.put(case(1, 1, "a")), 0);
+        assert_eq!(t.put(case(2, 3, "a")), 1);
+        assert_eq!(t.put(case(3, 9_000_000_000, "b")), 2);
+        assert_eq!(t.put(case(4, 2, "b")), 3);
+        assert_eq!(t.slot_of_number(1), Some(0));
+        assert_eq!(t.slot_of_number(2), Some(3));
+        assert_eq!(t.slot_of_number(3), Some(1));
+        assert_eq!(t.slot_of_number(9_000_000_000), Some(2));
+        assert_eq!(t.slot_of_number(4), None);
+        assert_eq!(t.slot_of_number(0), None);
+        assert_eq!(t.slot_of_number(u64::MAX), None);
+        assert_eq!(t.reporter_slots("u:a"), &[0, 1]);
+        assert_eq!(t.reporter_slots("u:b"), &[2, 3]);
+        // A changed case keeps its slot and number.
+        let mut c = t.at(1).clone();
+        c.version = 2;
+        assert_eq!(t.put(c), 1);
+        assert_eq!(t.slot_of_number(3), Some(1));
+        assert_eq!(t.len(), 4);
     }
 }

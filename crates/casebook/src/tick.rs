@@ -19,7 +19,6 @@ use crate::escalation::{
 use crate::event::{Change, Event};
 use crate::ids::CaseId;
 use crate::outcome::Outcome;
-use crate::sla::compute_clocks;
 use crate::store::Store;
 use crate::table::CaseTable;
 use crate::workflow::Workflow;
@@ -85,8 +84,15 @@ fn events_for(case: &Case, changes: Vec<Change>, actor: &Actor, now: Instant) ->
 
 /// Folds changes into a scratch copy so that later decisions see earlier ones.
 fn fold_into(case: &mut Case, changes: &[Change], actor: &Actor, now: Instant) -> Result<()> {
-    for e in events_for(case, changes.to_vec(), actor, now) {
-        *case = crate::fold::apply(Some(case.clone()), &e)?;
+    for change in changes {
+        let event = Event {
+            case: case.id,
+            seq: case.version + 1,
+            at: now,
+            actor: actor.clone(),
+            change: change.clone(),
+        };
+        *case = crate::fold::apply(Some(case.clone()), &event)?;
     }
     Ok(())
 }
@@ -140,10 +146,28 @@ impl<S: Store> Casebook<S> {
                 "only the system (or an admin) runs the SLA timer",
             ));
         }
-        // Decide for every due case, then store all their events in one atomic append.
+        self.derived_mut().deadlines.begin_batch();
+        let applied = self.tick_due(now, actor);
+        // Schedules the cases the tick touched, once each, and forgets the clocks remembered
+        // for them (only valid during this tick), whether or not the tick succeeded.
+        let (derived, table) = self.derived_and_cases();
+        derived.deadlines.end_batch(table);
+        Ok(TickReport {
+            applied: applied?,
+            next_wakeup: self.next_wakeup(),
+        })
+    }
+
+    /// Decides for every due case, then stores all their events in one atomic append.
+    fn tick_due(&mut self, now: Instant, actor: &Actor) -> Result<Vec<Applied>> {
+        let time_rules = self.sla_setup().has_time_rules();
         let mut events = Vec::new();
         let mut quiet = Vec::new();
         for id in self.derived().deadlines.due(now) {
+            if time_rules {
+                // Computed once here; the hook reuses them when it schedules the case again.
+                self.derived_mut().deadlines.remember_clocks(id, now);
+            }
             let Some(case) = self.cases().get(id) else {
                 continue;
             };
@@ -157,16 +181,12 @@ impl<S: Store> Casebook<S> {
         for case in &quiet {
             self.reschedule(case, now);
         }
-        let applied = self.commit_and_list(&events)?;
-        Ok(TickReport {
-            applied,
-            next_wakeup: self.next_wakeup(),
-        })
+        self.commit_and_list(&events)
     }
 
     fn due_changes(&self, case: &Case, actor: &Actor, now: Instant) -> Result<Vec<Change>> {
-        let setup = self.derived().deadlines.setup().clone();
-        let mut scratch = case.clone();
+        let deadlines = &self.derived().deadlines;
+        let setup = deadlines.setup();
         let mut changes: Vec<Change> = case
             .commitments
             .iter()
@@ -174,32 +194,45 @@ impl<S: Store> Casebook<S> {
             .filter(|c| c.due.and_then(promise_deadline).is_some_and(|d| d <= now))
             .map(|c| Change::PromiseBroken { number: c.number })
             .collect();
-        fold_into(&mut scratch, &changes, actor, now)?;
-        if setup.has_time_rules() {
-            let signals = self.derived().deadlines.signals(case.id);
-            let clocks = match &setup.policy {
-                Some(p) => compute_clocks(signals, p, &setup.calendars, now).unwrap_or_default(),
-                None => Vec::new(),
+        if !setup.has_time_rules() {
+            return Ok(changes);
+        }
+        // The case as the decisions so far leave it; copied only when a later decision must see
+        // an earlier one.
+        let mut scratch: Option<Case> = None;
+        if !changes.is_empty() {
+            let mut folded = case.clone();
+            fold_into(&mut folded, &changes, actor, now)?;
+            scratch = Some(folded);
+        }
+        let signals = deadlines.signals(case.id);
+        let clocks = deadlines.clocks_at(case.id, now);
+        let due: Vec<_> = time_candidates(
+            &setup.rules,
+            scratch.as_ref().unwrap_or(case),
+            signals,
+            &clocks,
+            &setup.calendars,
+            now,
+        )
+        .into_iter()
+        .filter(|c| c.at <= now)
+        .collect();
+        for (i, c) in due.iter().enumerate() {
+            let Some(rule) = setup.rules.get(c.rule) else {
+                continue;
             };
-            let due = time_candidates(
-                &setup.rules,
-                &scratch,
-                signals,
-                &clocks,
-                &setup.calendars,
-                now,
-            );
-            for c in due.into_iter().filter(|c| c.at <= now) {
-                let Some(rule) = setup.rules.get(c.rule) else {
-                    continue;
-                };
-                if fired(&scratch, &rule.name, &c.episode) {
-                    continue;
-                }
-                let acts = actions_for(rule, &scratch, &c.episode);
-                fold_into(&mut scratch, &acts, actor, now)?;
-                changes.extend(acts);
+            let current = scratch.as_ref().unwrap_or(case);
+            if fired(current, &rule.name, &c.episode) {
+                continue;
             }
+            let acts = actions_for(rule, current, &c.episode);
+            if i + 1 < due.len() {
+                let mut folded = scratch.take().unwrap_or_else(|| case.clone());
+                fold_into(&mut folded, &acts, actor, now)?;
+                scratch = Some(folded);
+            }
+            changes.extend(acts);
         }
         Ok(changes)
     }

@@ -1,7 +1,8 @@
 //! Properties of case clocks and escalation over random case histories driven through the
 //! engine: elapsed time is monotone in `now`, pausing never adds business time, the incremental
-//! deadline index equals a recomputation from the history (also after reopening the store), and
-//! a rule fires at most once per episode.
+//! deadline index equals a recomputation from the history (also after reopening the store),
+//! clocks computed straight from events equal those computed from their signals, and a rule fires
+//! at most once per episode.
 
 use casebook::actor::{Actor, Role};
 use casebook::case::Priority;
@@ -9,6 +10,7 @@ use casebook::clocks::{clocks_of, signals_of};
 use casebook::config::ConfigChange;
 use casebook::deadlines::next_deadline;
 use casebook::event::{Change, Event};
+use casebook::sla::compute_clocks;
 use casebook::{CaseCommand, Casebook, MemoryStore, Outcome, Report, SeededIds};
 use chrono::{DateTime, TimeDelta, Utc};
 use proptest::prelude::*;
@@ -233,6 +235,23 @@ proptest! {
         let reopened = Casebook::open(store, Box::new(SeededIds::new(4))).unwrap();
         prop_assert_eq!(reopened.deadline_of(case.id), fresh);
         prop_assert_eq!(reopened.find(&key).unwrap(), &case);
+    }
+
+    #[test]
+    fn clocks_from_events_equal_clocks_from_their_signals(steps in proptest::collection::vec(step(), 0..30), back in 0u32..3000, ahead in 0u32..3000) {
+        let mut b = book();
+        let (key, last, _) = run(&mut b, &steps);
+        let id = b.find(&key).unwrap().id;
+        let events = b.events_of(id).unwrap();
+        let signals = signals_of(&events, b.workflow());
+        let setup = b.sla_setup();
+        let policy = setup.policy.as_ref().unwrap();
+        // Before the last event too, so that later signals are left out.
+        for now in [last - TimeDelta::minutes(i64::from(back)), last + TimeDelta::minutes(i64::from(ahead))] {
+            let direct = clocks_of(&events, b.workflow(), setup, now);
+            let via = compute_clocks(&signals, policy, &setup.calendars, now).ok();
+            prop_assert_eq!(direct, via);
+        }
     }
 
     #[test]

@@ -102,18 +102,20 @@ impl Timeline<'_> {
 }
 
 impl Timeline<'_> {
-    /// Business time from the start of the period to each of `instants` (ascending), in one
-    /// pass: what folding many events over one period needs.
+    /// Business time from the start of the period to each of `instants`, in one pass over the
+    /// spans while they ascend: what folding many events over one period needs. An instant out
+    /// of order (or outside the period) is looked up on its own.
     pub fn running_totals(&self, instants: &[DateTime<Utc>]) -> Vec<TimeDelta> {
-        let sorted = instants.windows(2).all(|w| w[0] <= w[1]);
         let mut out = Vec::with_capacity(instants.len());
-        let mut k = 0; // spans starting before the current instant
+        let mut k = 0; // spans starting before the last instant walked to
+        let mut last = i64::MIN;
         for &t in instants {
-            match self.inside(t).filter(|_| sorted) {
-                Some(n) => {
+            match self.inside(t) {
+                Some(n) if n >= last => {
                     while k < self.starts.len() && self.starts[k] < n {
                         k += 1;
                     }
+                    last = n;
                     let v = if k == 0 {
                         0
                     } else {
@@ -121,7 +123,7 @@ impl Timeline<'_> {
                     };
                     out.push(TimeDelta::nanoseconds(v));
                 }
-                None => out.push(self.since_start(t)),
+                _ => out.push(self.since_start(t)),
             }
         }
         out

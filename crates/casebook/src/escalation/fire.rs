@@ -13,10 +13,12 @@ type Instant = DateTime<Utc>;
 /// Whether the rule's conditions hold for the case.
 pub fn conditions_hold(rule: &Rule, case: &Case) -> bool {
     let w = &rule.when;
-    let tier = crate::clocks::tier_of(case);
     let votes = case.voters.len() + case.duplicates().count();
     (w.priority.is_empty() || w.priority.contains(&case.priority))
-        && (w.tier.is_empty() || w.tier.contains(&tier))
+        && (w.tier.is_empty() || {
+            let tier = crate::clocks::tier_ref(case);
+            w.tier.iter().any(|t| t == tier)
+        })
         && w.tags.iter().all(|t| case.tags.contains(t))
         && (w.channel.is_empty() || w.channel.contains(&case.channel))
         && w.votes_at_least.is_none_or(|n| votes >= n)

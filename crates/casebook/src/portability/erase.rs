@@ -119,10 +119,8 @@ fn scrub_event(e: &mut Event, who: &Identity, pseudonym: &str) -> bool {
     *e != before
 }
 
-fn corrupt(stream: &str, seq: u64, err: impl std::fmt::Display) -> Error {
-    Error::Store(StoreError::Corrupt(format!(
-        "event {seq} of stream {stream}: {err}"
-    )))
+fn store_corrupt(stream: &str, seq: u64, err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("event {seq} of stream {stream}: {err}"))
 }
 
 /// Erases `person`'s personal data from the whole log (admins and the system only), then
@@ -157,42 +155,36 @@ pub fn erase<S: Store>(
                 .extend(r.email.as_ref().map(|e| e.to_lowercase()));
         }
     }
-    let mut stored = Vec::new();
-    book.store().read_all(0, &mut |e| {
-        stored.push(e);
+    // One streaming pass; only the rewritten payloads (the person's own events) are held. The
+    // pseudonym is the position of the person's first appearance, a number that says nothing
+    // about them: events arrive in position order, so it is fixed by the first event that
+    // changes, before any rewritten text is produced.
+    let mut first: Option<u64> = None;
+    let mut rewrites: Vec<(String, u64, String)> = Vec::new();
+    book.store().read_all(0, &mut |s| {
+        let pseudonym = format!("erased-{}", first.unwrap_or(s.position));
+        let new = if s.stream.starts_with("case/") {
+            let mut e: Event = serde_json::from_str(&s.payload)
+                .map_err(|err| store_corrupt(&s.stream, s.seq, err))?;
+            scrub_event(&mut e, &who, &pseudonym).then(|| serde_json::to_string(&e))
+        } else if s.stream == CONFIG_STREAM {
+            let mut c: ConfigEvent = serde_json::from_str(&s.payload)
+                .map_err(|err| store_corrupt(&s.stream, s.seq, err))?;
+            let mine = who.actor(&c.actor, None);
+            if mine {
+                scrub_actor(&mut c.actor);
+            }
+            mine.then(|| serde_json::to_string(&c))
+        } else {
+            None
+        };
+        if let Some(text) = new {
+            first.get_or_insert(s.position);
+            let text = text.map_err(|err| StoreError::Corrupt(err.to_string()))?;
+            rewrites.push((s.stream, s.seq, text));
+        }
         Ok(())
     })?;
-    let mut first = None;
-    let mut rewrites = Vec::new();
-    // Two passes: the pseudonym is the position of the person's first appearance, a number that
-    // says nothing about them; it is known only once we have looked.
-    for pass in 0..2 {
-        let pseudonym = format!("erased-{}", first.unwrap_or(0));
-        for s in &stored {
-            let new = if s.stream.starts_with("case/") {
-                let mut e: Event = serde_json::from_str(&s.payload)
-                    .map_err(|err| corrupt(&s.stream, s.seq, err))?;
-                scrub_event(&mut e, &who, &pseudonym).then(|| serde_json::to_string(&e))
-            } else if s.stream == CONFIG_STREAM {
-                let mut c: ConfigEvent = serde_json::from_str(&s.payload)
-                    .map_err(|err| corrupt(&s.stream, s.seq, err))?;
-                let mine = who.actor(&c.actor, None);
-                if mine {
-                    scrub_actor(&mut c.actor);
-                }
-                mine.then(|| serde_json::to_string(&c))
-            } else {
-                None
-            };
-            if let Some(text) = new {
-                first.get_or_insert(s.position);
-                if pass == 1 {
-                    let text = text.map_err(|err| Error::Internal(err.to_string()))?;
-                    rewrites.push((s.stream.clone(), s.seq, text));
-                }
-            }
-        }
-    }
     let pseudonym = format!("erased-{}", first.unwrap_or(0));
     let mut cases = BTreeSet::new();
     for (stream, seq, text) in &rewrites {

@@ -84,3 +84,52 @@ fn own_cases<S: Store>(book: &Casebook<S>, actor: &Actor) -> Result<ExportBody> 
         cases,
     })
 }
+
+/// Writes the whole casebook's export (the document [`export`] gives an admin) to `out`, one
+/// event at a time, so an export of any size needs memory for one event only. Each event's
+/// stored JSON is written as it is; the document reads back with [`super::import_reader`] or as
+/// an [`Export`]. The writer is the host's: the core does no I/O of its own.
+pub fn write_export<S: Store, W: std::io::Write>(
+    book: &Casebook<S>,
+    now: DateTime<Utc>,
+    out: &mut W,
+) -> Result<u64> {
+    let io = |err: std::io::Error| {
+        crate::store::StoreError::Backend(format!("writing the export failed: {err}"))
+    };
+    let header = serde_json::json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now,
+        "scope": "casebook",
+        "key_prefix": book.key_prefix(),
+    });
+    let header = header.to_string();
+    // The header object without its closing brace, then the events, then the head.
+    let open = header.strip_suffix('}').unwrap_or(&header);
+    write!(out, "{open},\"events\":[").map_err(io)?;
+    let mut head = 0;
+    book.store().read_all(0, &mut |e| {
+        // The payload is checked to be JSON, so a damaged log never yields a damaged export.
+        serde_json::from_str::<serde::de::IgnoredAny>(&e.payload).map_err(|err| {
+            crate::store::StoreError::Corrupt(format!(
+                "event {} (stream {}): {err}",
+                e.position, e.stream
+            ))
+        })?;
+        let sep = if head == 0 { "" } else { "," };
+        let stream = serde_json::to_string(&e.stream)
+            .map_err(|err| crate::store::StoreError::Corrupt(err.to_string()))?;
+        write!(
+            out,
+            "{sep}{{\"position\":{},\"stream\":{stream},\"seq\":{},\"event\":{}}}",
+            e.position, e.seq, e.payload
+        )
+        .map_err(io)?;
+        head = e.position;
+        Ok(())
+    })?;
+    write!(out, "],\"head\":{head}}}").map_err(io)?;
+    out.flush().map_err(io)?;
+    Ok(head)
+}

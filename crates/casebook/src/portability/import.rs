@@ -141,6 +141,20 @@ pub fn import<S: Store>(
     })
 }
 
+/// Reads an export document from `input` (a file, a socket: the host's reader) and imports it
+/// like [`import`]. Unlike the `import` request of the protocol, which is one JSON line and so
+/// bounded by the request size limit, this takes an export of any size.
+pub fn import_reader<S: Store, R: std::io::Read>(
+    book: &mut Casebook<S>,
+    input: R,
+    actor: &Actor,
+) -> Result<ImportSummary> {
+    super::admin_only(actor, "importing a casebook")?;
+    let export: Export = serde_json::from_reader(std::io::BufReader::new(input))
+        .map_err(|err| PortabilityError::Format(format!("the export does not parse: {err}")))?;
+    import(book, &export, actor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,9 @@ mod merge;
 mod protocol;
 
 pub use erase::{EraseSummary, erase};
-pub use export::export;
+pub use export::{export, write_export};
 pub use format::{Export, ExportBody, ExportedEvent, FORMAT, PersonRef, VERSION};
-pub use import::{ImportSummary, import};
+pub use import::{ImportSummary, import, import_reader};
 pub use merge::{AnonymousRef, MergeSummary, merge_identity};
 #[cfg(feature = "portability")]
 pub use protocol::handle;

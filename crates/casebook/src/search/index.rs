@@ -61,6 +61,8 @@ pub struct SearchIndex<K> {
     pub(super) lens: Vec<u32>,
     keys: Map<K, u32>,
     pub(super) len_sums: Vec<u64>,
+    /// Reused buffer of `(term, field)` occurrences while indexing one document.
+    scratch: Vec<(u32, u32)>,
 }
 
 impl<K: Clone + Eq + Hash> SearchIndex<K> {
@@ -78,6 +80,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             lens: Vec::new(),
             keys: Map::default(),
             len_sums: vec![0; nfields],
+            scratch: Vec::new(),
         })
     }
 
@@ -114,25 +117,32 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             .position(|f| f.name == name)
             .ok_or_else(|| SearchError::UnknownField {
                 name: name.to_string(),
-                known: self
-                    .config
-                    .fields
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: self.field_names(),
             })
     }
 
     /// Adds a document, replacing any document with the same key.
     pub fn upsert(&mut self, doc: &Document<K>) -> Result<(), SearchError> {
-        let nfields = self.config.fields.len();
         // Validate every field before changing anything.
-        let mut field_of = Vec::with_capacity(doc.fields.len());
-        for (name, _) in &doc.fields {
-            field_of.push(self.field_index(name)?);
+        let mut texts = Vec::with_capacity(doc.fields.len());
+        for (name, text) in &doc.fields {
+            texts.push((self.field_index(name)?, text.as_str()));
         }
-        self.remove(&doc.key);
+        self.upsert_texts(&doc.key, &texts)
+    }
+
+    /// As [`upsert`](Self::upsert), with borrowed texts given by field index (`(field, text)`,
+    /// a field may repeat: its texts are concatenated). The indexing hot path: no copies of the
+    /// text and no allocations beyond the index's own growth.
+    pub fn upsert_texts(&mut self, key: &K, texts: &[(usize, &str)]) -> Result<(), SearchError> {
+        let nfields = self.config.fields.len();
+        if let Some(&(field, _)) = texts.iter().find(|(f, _)| *f >= nfields) {
+            return Err(SearchError::UnknownField {
+                name: format!("#{field}"),
+                known: self.field_names(),
+            });
+        }
+        self.remove(key);
         if self.docs.len() as u64 >= MAX_DOCS {
             self.compact();
             if self.docs.len() as u64 >= MAX_DOCS {
@@ -141,13 +151,15 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         }
         let doc_id = self.docs.len() as u32;
         // (term id, field) of every token, sorted and counted so postings are appended in order.
-        let mut occurrences: Vec<(u32, u32)> = Vec::new();
-        let mut lens = vec![0u32; nfields];
-        for ((_, text), &field) in doc.fields.iter().zip(&field_of) {
+        let mut occurrences = std::mem::take(&mut self.scratch);
+        occurrences.clear();
+        let base = self.lens.len();
+        self.lens.resize(base + nfields, 0);
+        for &(field, text) in texts {
             let tokenizer = &self.tokenizer;
             let term_ids = &mut self.term_ids;
             let terms = &mut self.terms;
-            let len = &mut lens[field];
+            let len = &mut self.lens[base + field];
             let stems = &mut self.stems;
             let mut intern = |term: &str| match term_ids.get(term) {
                 Some(&id) => id,
@@ -174,7 +186,8 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             });
         }
         occurrences.sort_unstable();
-        let mut distinct: Vec<u32> = Vec::new();
+        let distinct_count = occurrences.chunk_by(|a, b| a.0 == b.0).count();
+        let mut distinct: Vec<u32> = Vec::with_capacity(distinct_count);
         for run in occurrences.chunk_by(|a, b| a == b) {
             let (term, field) = run[0];
             let tf = run.len() as u32;
@@ -188,16 +201,25 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
                 field_tf: (field << TF_BITS) | tf.min(TF_MASK),
             });
         }
-        for (sum, &l) in self.len_sums.iter_mut().zip(&lens) {
+        self.scratch = occurrences;
+        for (sum, &l) in self.len_sums.iter_mut().zip(&self.lens[base..]) {
             *sum += u64::from(l);
         }
-        self.lens.extend_from_slice(&lens);
         self.docs.push(Some(DocSlot {
-            key: doc.key.clone(),
+            key: key.clone(),
             terms: distinct.into_boxed_slice(),
         }));
-        self.keys.insert(doc.key.clone(), doc_id);
+        self.keys.insert(key.clone(), doc_id);
         Ok(())
+    }
+
+    fn field_names(&self) -> String {
+        self.config
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Removes the document with this key; returns whether it was indexed.

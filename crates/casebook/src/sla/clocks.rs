@@ -1,10 +1,16 @@
 //! Folding signals into clock states.
+//!
+//! The fold works on [`Step`]s (small, `Copy`, nothing cloned per signal) and on indices into the
+//! instants of the history: business time between any two of them is a subtraction of running
+//! totals computed once per calendar. Each clock keeps its counted stretches in a buffer reused
+//! from cycle to cycle, and the rule for the current priority and tier is looked up only when
+//! they change.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::signal::Step;
 use super::{
-    ClockKind, ClockState, ClockStatus, PauseReason, Priority, Signal, SignalKind, SlaError,
-    SlaPolicy,
+    ClockKind, ClockState, ClockStatus, PauseReason, Priority, Signal, SlaError, SlaPolicy, SlaRule,
 };
 use crate::calendar::{CalendarSet, Timeline};
 
@@ -23,33 +29,21 @@ struct Timelines<'a> {
 }
 
 impl<'a> Timelines<'a> {
-    fn get(&mut self, name: &'a str) -> Option<(&Timeline<'a>, &[TimeDelta], &[Instant])> {
-        let idx = match self.built.iter().position(|(n, _, _)| *n == name) {
-            Some(i) => i,
-            None => {
-                let cal = self.calendars.get(name)?;
-                let tl = cal.timeline(self.from, self.to);
-                let totals = tl.running_totals(&self.instants);
-                self.built.push((name, tl, totals));
-                self.built.len() - 1
-            }
-        };
-        self.built
-            .get(idx)
-            .map(|(_, t, totals)| (t, totals.as_slice(), self.instants.as_slice()))
+    /// The index of a calendar's timeline, built on first use.
+    fn index(&mut self, name: &'a str) -> Option<usize> {
+        if let Some(i) = self.built.iter().position(|(n, _, _)| *n == name) {
+            return Some(i);
+        }
+        let cal = self.calendars.get(name)?;
+        let tl = cal.timeline(self.from, self.to);
+        let totals = tl.running_totals(&self.instants);
+        self.built.push((name, tl, totals));
+        Some(self.built.len() - 1)
     }
 }
 
-/// A cycle of one clock: the stretches during which it counted, as indices into the instants.
-#[derive(Clone, Debug, Default)]
-struct Cycle {
-    start: Option<usize>,
-    spans: Vec<(usize, usize)>,
-    running_since: Option<usize>,
-}
-
 /// The verdict on a cycle.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Judged<'a> {
     target: TimeDelta,
     calendar: &'a str,
@@ -64,10 +58,104 @@ impl Judged<'_> {
     }
 }
 
+/// Judges cycles under the rule for the current priority and tier.
+struct Judge<'a> {
+    policy: &'a SlaPolicy,
+    timelines: Timelines<'a>,
+    priority: Priority,
+    tier: &'a str,
+    /// The rule for `priority` and `tier` (outer `None`: not looked up since they changed).
+    rule: Option<Option<&'a SlaRule>>,
+    /// The index of the rule's timeline, once resolved.
+    timeline: Option<usize>,
+}
+
+impl<'a> Judge<'a> {
+    fn set_priority(&mut self, priority: Priority) {
+        self.priority = priority;
+        self.rule = None;
+    }
+
+    fn set_tier(&mut self, tier: &'a str) {
+        self.tier = tier;
+        self.rule = None;
+    }
+
+    fn rule(&mut self) -> Option<&'a SlaRule> {
+        if let Some(r) = self.rule {
+            return r;
+        }
+        let policy: &'a SlaPolicy = self.policy;
+        let r = policy.rule_for(self.priority, self.tier);
+        self.rule = Some(r);
+        self.timeline = None;
+        r
+    }
+
+    /// The index of the timeline of the current rule's calendar.
+    fn timeline(&mut self, rule: &'a SlaRule) -> Option<usize> {
+        if let Some(i) = self.timeline {
+            return Some(i);
+        }
+        let i = self.timelines.index(&rule.calendar)?;
+        self.timeline = Some(i);
+        Some(i)
+    }
+
+    /// Judges a cycle made of `spans` (and a stretch still running, if any).
+    fn judge(
+        &mut self,
+        kind: ClockKind,
+        spans: &[(usize, usize)],
+        running: Option<(usize, usize)>,
+    ) -> Option<Judged<'a>> {
+        let rule = self.rule()?;
+        let target = rule.targets.get(kind)?;
+        let i = self.timeline(rule)?;
+        let (_, timeline, totals) = self.timelines.built.get(i)?;
+        let instants = &self.timelines.instants;
+        let mut elapsed = TimeDelta::zero();
+        let mut reached_at = None;
+        for &(s, e) in spans.iter().chain(running.as_ref()) {
+            let len = totals[e] - totals[s];
+            if reached_at.is_none() && elapsed + len >= target && len > TimeDelta::zero() {
+                reached_at = timeline.add(instants[s], target - elapsed).ok();
+            }
+            elapsed += len;
+        }
+        Some(Judged {
+            target,
+            calendar: &rule.calendar,
+            elapsed,
+            reached_at,
+        })
+    }
+}
+
+/// The open cycle of a clock: where it started and since when it runs (none while paused).
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    start: usize,
+    running_since: Option<usize>,
+}
+
+/// The last finished cycle of a clock.
+#[derive(Clone, Copy, Debug)]
+struct Last<'a> {
+    start: usize,
+    /// None when no rule or target applied at its end (it is judged again at `now`).
+    judged: Option<Judged<'a>>,
+}
+
+/// One clock: its open cycle and the stretches it counted (as indices into the instants), its
+/// last finished cycle and the stretches that one counted. The two buffers are swapped, not
+/// reallocated, when a cycle finishes.
 #[derive(Default)]
 struct Track<'a> {
-    open: Option<Cycle>,
-    last: Option<(Cycle, Option<Judged<'a>>)>,
+    open: Option<Open>,
+    spans: Vec<(usize, usize)>,
+    last: Option<Last<'a>>,
+    last_spans: Vec<(usize, usize)>,
     completed: u32,
     breached: u32,
 }
@@ -80,10 +168,7 @@ fn pauses(kind: ClockKind, reason: PauseReason) -> bool {
 }
 
 struct Fold<'a> {
-    policy: &'a SlaPolicy,
-    timelines: Timelines<'a>,
-    priority: Priority,
-    tier: String,
+    judge: Judge<'a>,
     pause: Option<PauseReason>,
     solved: bool,
     first_reply_done: bool,
@@ -102,52 +187,32 @@ impl<'a> Fold<'a> {
         let running = !self.paused(kind);
         let t = &mut self.tracks[kind as usize];
         if t.open.is_none() {
-            t.open = Some(Cycle {
-                start: Some(start),
-                spans: Vec::new(),
+            t.open = Some(Open {
+                start,
                 running_since: running.then_some(start),
             });
         }
     }
 
-    /// Judges a cycle ending at `end` under the rule for the current priority and tier.
-    fn judge(&mut self, kind: ClockKind, cycle: &Cycle, end: usize) -> Option<Judged<'a>> {
-        let policy: &'a SlaPolicy = self.policy;
-        let rule = policy.rule_for(self.priority, &self.tier)?;
-        let target = rule.targets.get(kind)?;
-        let (timeline, totals, instants) = self.timelines.get(&rule.calendar)?;
-        let mut elapsed = TimeDelta::zero();
-        let mut reached_at = None;
-        let running = cycle.running_since.map(|s| (s, end));
-        for (s, e) in cycle.spans.iter().copied().chain(running) {
-            let len = totals[e] - totals[s];
-            if reached_at.is_none() && elapsed + len >= target && len > TimeDelta::zero() {
-                reached_at = timeline.add(instants[s], target - elapsed).ok();
-            }
-            elapsed += len;
-        }
-        Some(Judged {
-            target,
-            calendar: &rule.calendar,
-            elapsed,
-            reached_at,
-        })
-    }
-
     fn close(&mut self, kind: ClockKind, at: usize) {
-        let Some(mut cycle) = self.tracks[kind as usize].open.take() else {
+        let t = &mut self.tracks[kind as usize];
+        let Some(open) = t.open.take() else {
             return;
         };
-        if let Some(since) = cycle.running_since.take() {
-            cycle.spans.push((since, at));
+        if let Some(since) = open.running_since {
+            t.spans.push((since, at));
         }
-        let judged = self.judge(kind, &cycle, at);
-        let t = &mut self.tracks[kind as usize];
+        let judged = self.judge.judge(kind, &t.spans, None);
         t.completed += 1;
         if judged.as_ref().is_some_and(Judged::breached) {
             t.breached += 1;
         }
-        t.last = Some((cycle, judged));
+        std::mem::swap(&mut t.spans, &mut t.last_spans);
+        t.spans.clear();
+        t.last = Some(Last {
+            start: open.start,
+            judged,
+        });
     }
 
     fn set_pause(&mut self, pause: Option<PauseReason>, at: usize) {
@@ -157,12 +222,13 @@ impl<'a> Fold<'a> {
         for kind in ClockKind::ALL {
             let was = old.is_some_and(|r| pauses(kind, r));
             let is = self.paused(kind);
-            let Some(c) = self.tracks[kind as usize].open.as_mut() else {
+            let t = &mut self.tracks[kind as usize];
+            let Some(c) = t.open.as_mut() else {
                 continue;
             };
             if !was && is {
                 if let Some(since) = c.running_since.take() {
-                    c.spans.push((since, at));
+                    t.spans.push((since, at));
                 }
             } else if was && !is && c.running_since.is_none() {
                 c.running_since = Some(at);
@@ -170,10 +236,10 @@ impl<'a> Fold<'a> {
         }
     }
 
-    fn apply(&mut self, s: &Signal, at: usize) {
-        match &s.kind {
-            SignalKind::CaseCreated { .. } => {} // only the first one counts; handled by caller
-            SignalKind::CustomerMessage => {
+    fn apply(&mut self, s: Step<'a>, at: usize) {
+        match s {
+            Step::CaseCreated { .. } => {} // only the first one counts; handled by caller
+            Step::CustomerMessage => {
                 if self.pause == Some(PauseReason::WaitingOnCustomer) && !self.solved {
                     self.set_pause(None, at);
                 }
@@ -182,7 +248,7 @@ impl<'a> Fold<'a> {
                     self.open(ClockKind::NextReply, since);
                 }
             }
-            SignalKind::AgentPublicReply => {
+            Step::AgentPublicReply => {
                 self.unanswered_since = None;
                 if self.solved {
                     return;
@@ -193,14 +259,14 @@ impl<'a> Fold<'a> {
                 self.close(ClockKind::PeriodicUpdate, at);
                 self.open(ClockKind::PeriodicUpdate, at);
             }
-            SignalKind::AutoReply | SignalKind::InternalNote | SignalKind::PolicyChanged => {}
-            SignalKind::Paused { reason } => {
+            Step::AutoReply | Step::InternalNote | Step::PolicyChanged => {}
+            Step::Paused { reason } => {
                 if !self.solved {
-                    self.set_pause(Some(*reason), at);
+                    self.set_pause(Some(reason), at);
                 }
             }
-            SignalKind::Resumed => self.set_pause(None, at),
-            SignalKind::Solved => {
+            Step::Resumed => self.set_pause(None, at),
+            Step::Solved => {
                 if self.solved {
                     return;
                 }
@@ -212,7 +278,7 @@ impl<'a> Fold<'a> {
                 self.unanswered_since = None;
                 self.solved = true;
             }
-            SignalKind::Reopened => {
+            Step::Reopened => {
                 if !self.solved {
                     return;
                 }
@@ -223,61 +289,62 @@ impl<'a> Fold<'a> {
                     self.open(ClockKind::NextReply, since);
                 }
             }
-            SignalKind::PriorityChanged { priority } => self.priority = *priority,
-            SignalKind::TierChanged { tier } => self.tier.clone_from(tier),
+            Step::PriorityChanged { priority } => self.judge.set_priority(priority),
+            Step::TierChanged { tier } => self.judge.set_tier(tier),
         }
     }
 
-    fn report(&mut self, kind: ClockKind, now: usize) -> Option<ClockState> {
-        let policy: &'a SlaPolicy = self.policy;
-        let rule = policy.rule_for(self.priority, &self.tier)?;
+    fn report(&mut self, kind: ClockKind, now: usize, with_due: bool) -> Option<ClockState> {
+        let rule = self.judge.rule()?;
         let target = rule.targets.get(kind)?;
-        let calendar = rule.calendar.clone();
         let track = &self.tracks[kind as usize];
-        let (completed_cycles, breached_cycles) = (track.completed, track.breached);
         let mut state = ClockState {
             kind,
             state: ClockStatus::NotStarted,
             target,
-            calendar,
+            calendar: rule.calendar.clone(),
             cycle_open: false,
             started_at: None,
             elapsed: TimeDelta::zero(),
             remaining: target,
             due_at: None,
             breached_at: None,
-            completed_cycles,
-            breached_cycles,
+            completed_cycles: track.completed,
+            breached_cycles: track.breached,
         };
-        if let Some(cycle) = track.open.clone() {
-            let j = self.judge(kind, &cycle, now)?;
+        if let Some(open) = track.open {
+            let running = open.running_since.map(|s| (s, now));
+            let j = self.judge.judge(kind, &track.spans, running)?;
             state.cycle_open = true;
-            state.started_at = cycle.start.map(|i| self.timelines.instants[i]);
+            state.started_at = Some(self.judge.timelines.instants[open.start]);
             state.elapsed = j.elapsed;
             state.remaining = j.target - j.elapsed;
-            let running = cycle.running_since.is_some();
             state.state = if j.breached() {
                 ClockStatus::Breached
-            } else if running {
+            } else if running.is_some() {
                 ClockStatus::Running
             } else {
                 ClockStatus::Paused
             };
             state.breached_at = j.reached_at.filter(|_| j.breached());
-            state.due_at = if j.reached_at.is_some() {
+            state.due_at = if !with_due {
+                None
+            } else if j.reached_at.is_some() {
                 j.reached_at
-            } else if running {
-                let (timeline, _, instants) = self.timelines.get(&rule.calendar)?;
-                timeline.add(instants[now], state.remaining).ok()
+            } else if running.is_some() {
+                let at = self.judge.timelines.instants[now];
+                let i = self.judge.timeline(rule)?;
+                let (_, timeline, _) = self.judge.timelines.built.get(i)?;
+                timeline.add(at, state.remaining).ok()
             } else {
                 None
             };
-        } else if let Some((cycle, judged)) = track.last.clone() {
-            let j = match judged {
+        } else if let Some(last) = track.last {
+            let j = match last.judged {
                 Some(j) => j,
-                None => self.judge(kind, &cycle, now)?,
+                None => self.judge.judge(kind, &track.last_spans, None)?,
             };
-            state.started_at = cycle.start.map(|i| self.timelines.instants[i]);
+            state.started_at = Some(self.judge.timelines.instants[last.start]);
             state.target = j.target;
             state.calendar = j.calendar.to_string();
             state.elapsed = j.elapsed;
@@ -305,41 +372,80 @@ pub fn compute_clocks(
     calendars: &CalendarSet,
     now: DateTime<Utc>,
 ) -> Result<Vec<ClockState>, SlaError> {
-    policy.check_calendars(calendars)?;
-    let mut sorted: Vec<&Signal> = signals.iter().filter(|s| s.at <= now).collect();
-    if !sorted.is_sorted_by_key(|s| s.at) {
-        sorted.sort_by_key(|s| s.at);
-    }
-    let Some(created_idx) = sorted
+    compute_steps(steps_of(signals, now), policy, calendars, now, true)
+}
+
+/// [`compute_clocks`] without `due_at` (always `None`): what escalation rules read. Extrapolating
+/// a running clock past `now` walks the calendar beyond the case's history, which the deadline
+/// index does not need (rules compute their own instants from `elapsed`).
+pub(crate) fn clocks_for_rules(
+    signals: &[Signal],
+    policy: &SlaPolicy,
+    calendars: &CalendarSet,
+    now: DateTime<Utc>,
+) -> Result<Vec<ClockState>, SlaError> {
+    compute_steps(steps_of(signals, now), policy, calendars, now, false)
+}
+
+fn steps_of(signals: &[Signal], now: Instant) -> Vec<(Instant, Step<'_>)> {
+    signals
         .iter()
-        .position(|s| matches!(s.kind, SignalKind::CaseCreated { .. }))
+        .filter(|s| s.at <= now)
+        .map(|s| (s.at, s.kind.step()))
+        .collect()
+}
+
+/// [`compute_clocks`] over steps (in any order; those after `now` are ignored); `with_due`:
+/// whether to extrapolate `due_at` for running clocks.
+pub(crate) fn compute_steps<'a>(
+    mut steps: Vec<(Instant, Step<'a>)>,
+    policy: &'a SlaPolicy,
+    calendars: &'a CalendarSet,
+    now: DateTime<Utc>,
+    with_due: bool,
+) -> Result<Vec<ClockState>, SlaError> {
+    policy.check_calendars(calendars)?;
+    steps.retain(|(at, _)| *at <= now);
+    if !steps.is_sorted_by_key(|(at, _)| *at) {
+        steps.sort_by_key(|(at, _)| *at);
+    }
+    let Some(created_idx) = steps
+        .iter()
+        .position(|(_, s)| matches!(s, Step::CaseCreated { .. }))
     else {
         return Ok(Vec::new());
     };
-    let created = sorted[created_idx];
-    let SignalKind::CaseCreated {
-        priority,
-        tier,
-        logged_by_agent,
-    } = &created.kind
+    let (
+        created_at,
+        Step::CaseCreated {
+            priority,
+            tier,
+            logged_by_agent,
+        },
+    ) = steps[created_idx]
     else {
         return Ok(Vec::new());
     };
-    let sorted = &sorted[created_idx..];
-    let mut instants: Vec<Instant> = sorted.iter().map(|s| s.at).collect();
+    let steps = &steps[created_idx..];
+    let mut instants: Vec<Instant> = Vec::with_capacity(steps.len() + 1);
+    instants.extend(steps.iter().map(|(at, _)| *at));
     instants.push(now);
     let now_idx = instants.len() - 1;
     let mut fold = Fold {
-        policy,
-        timelines: Timelines {
-            calendars,
-            from: created.at,
-            to: now,
-            instants,
-            built: Vec::new(),
+        judge: Judge {
+            policy,
+            timelines: Timelines {
+                calendars,
+                from: created_at,
+                to: now,
+                instants,
+                built: Vec::new(),
+            },
+            priority,
+            tier,
+            rule: None,
+            timeline: None,
         },
-        priority: *priority,
-        tier: tier.clone(),
         pause: None,
         solved: false,
         first_reply_done: false,
@@ -348,11 +454,11 @@ pub fn compute_clocks(
     };
     fold.open(ClockKind::FirstReply, 0);
     fold.open(ClockKind::Resolution, 0);
-    for (i, s) in sorted.iter().enumerate().skip(1) {
-        fold.apply(s, i);
+    for (i, (_, s)) in steps.iter().enumerate().skip(1) {
+        fold.apply(*s, i);
     }
     Ok(ClockKind::ALL
         .iter()
-        .filter_map(|&k| fold.report(k, now_idx))
+        .filter_map(|&k| fold.report(k, now_idx, with_due))
         .collect())
 }

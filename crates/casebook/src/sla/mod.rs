@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use clocks::compute_clocks;
+pub(crate) use clocks::{clocks_for_rules, compute_steps};
 pub use policy::{
     CustomerTarget, Priority, SlaPolicy, SlaRule, Targets, customer_targets, describe_business_time,
 };
+pub(crate) use signal::Step;
 pub use signal::{PauseReason, Signal, SignalKind};
 
 /// Why a policy was refused or clocks could not be computed.

@@ -80,3 +80,91 @@ pub enum SignalKind {
     /// this only marks the moment.
     PolicyChanged,
 }
+
+/// A signal as the clock fold reads it: small and `Copy`, the tier borrowed rather than cloned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step<'a> {
+    /// See [`SignalKind::CaseCreated`].
+    CaseCreated {
+        priority: Priority,
+        tier: &'a str,
+        logged_by_agent: bool,
+    },
+    CustomerMessage,
+    AgentPublicReply,
+    AutoReply,
+    InternalNote,
+    Paused {
+        reason: PauseReason,
+    },
+    Resumed,
+    Solved,
+    Reopened,
+    PriorityChanged {
+        priority: Priority,
+    },
+    TierChanged {
+        tier: &'a str,
+    },
+    PolicyChanged,
+}
+
+impl SignalKind {
+    /// The step of this signal.
+    pub(crate) fn step(&self) -> Step<'_> {
+        match self {
+            SignalKind::CaseCreated {
+                priority,
+                tier,
+                logged_by_agent,
+            } => Step::CaseCreated {
+                priority: *priority,
+                tier,
+                logged_by_agent: *logged_by_agent,
+            },
+            SignalKind::CustomerMessage => Step::CustomerMessage,
+            SignalKind::AgentPublicReply => Step::AgentPublicReply,
+            SignalKind::AutoReply => Step::AutoReply,
+            SignalKind::InternalNote => Step::InternalNote,
+            SignalKind::Paused { reason } => Step::Paused { reason: *reason },
+            SignalKind::Resumed => Step::Resumed,
+            SignalKind::Solved => Step::Solved,
+            SignalKind::Reopened => Step::Reopened,
+            SignalKind::PriorityChanged { priority } => Step::PriorityChanged {
+                priority: *priority,
+            },
+            SignalKind::TierChanged { tier } => Step::TierChanged { tier },
+            SignalKind::PolicyChanged => Step::PolicyChanged,
+        }
+    }
+}
+
+impl Step<'_> {
+    /// The owned signal kind of this step.
+    pub(crate) fn to_kind(self) -> SignalKind {
+        match self {
+            Step::CaseCreated {
+                priority,
+                tier,
+                logged_by_agent,
+            } => SignalKind::CaseCreated {
+                priority,
+                tier: tier.to_string(),
+                logged_by_agent,
+            },
+            Step::CustomerMessage => SignalKind::CustomerMessage,
+            Step::AgentPublicReply => SignalKind::AgentPublicReply,
+            Step::AutoReply => SignalKind::AutoReply,
+            Step::InternalNote => SignalKind::InternalNote,
+            Step::Paused { reason } => SignalKind::Paused { reason },
+            Step::Resumed => SignalKind::Resumed,
+            Step::Solved => SignalKind::Solved,
+            Step::Reopened => SignalKind::Reopened,
+            Step::PriorityChanged { priority } => SignalKind::PriorityChanged { priority },
+            Step::TierChanged { tier } => SignalKind::TierChanged {
+                tier: tier.to_string(),
+            },
+            Step::PolicyChanged => SignalKind::PolicyChanged,
+        }
+    }
+}
