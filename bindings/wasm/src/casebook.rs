@@ -133,6 +133,33 @@ impl Casebook {
     }
 
     /// Runs a request built by a typed method; errors become thrown `CasebookError`s.
+    /// Runs `list` over the actor's own cases with the page options of `myCases`.
+    fn my_list(
+        &self,
+        actor: JsActor,
+        options: Option<JsMyCasesOptions>,
+        view: Option<ListView>,
+    ) -> Result<OpResult, JsValue> {
+        let o: MyCasesOptions = match options {
+            Some(o) => from_js(o.into(), "the options")?,
+            None => MyCasesOptions::default(),
+        };
+        let filter = ListFilter {
+            mine: Some(true),
+            open: o.open,
+            ..ListFilter::default()
+        };
+        self.run(
+            actor,
+            Op::List {
+                filter,
+                cursor: o.cursor,
+                limit: o.limit,
+                view,
+            },
+        )
+    }
+
     fn run(&self, actor: JsActor, op: Op) -> Result<OpResult, JsValue> {
         let actor: Actor = from_js(actor.into(), "the actor")?;
         let now = self.clock.now().map_err(err)?;
@@ -223,22 +250,7 @@ impl Casebook {
         actor: JsActor,
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCasePage, JsValue> {
-        let o: MyCasesOptions = match options {
-            Some(o) => from_js(o.into(), "the options")?,
-            None => MyCasesOptions::default(),
-        };
-        let filter = ListFilter {
-            mine: Some(true),
-            open: o.open,
-            ..ListFilter::default()
-        };
-        let op = Op::List {
-            filter,
-            cursor: o.cursor,
-            limit: o.limit,
-            view: None,
-        };
-        match self.run(actor, op)? {
+        match self.my_list(actor, options, None)? {
             OpResult::Cases { cases, next } => Ok(to_js(&CasePage {
                 cases: &cases,
                 next: next.as_deref(),
@@ -260,22 +272,7 @@ impl Casebook {
         actor: JsActor,
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCaseSummaryPage, JsValue> {
-        let o: MyCasesOptions = match options {
-            Some(o) => from_js(o.into(), "the options")?,
-            None => MyCasesOptions::default(),
-        };
-        let filter = ListFilter {
-            mine: Some(true),
-            open: o.open,
-            ..ListFilter::default()
-        };
-        let op = Op::List {
-            filter,
-            cursor: o.cursor,
-            limit: o.limit,
-            view: Some(ListView::Summary),
-        };
-        match self.run(actor, op)? {
+        match self.my_list(actor, options, Some(ListView::Summary))? {
             OpResult::CaseSummaries { cases, next } => Ok(to_js(&SummaryPage {
                 cases: &cases,
                 next: next.as_deref(),
