@@ -28,17 +28,12 @@ pub(crate) struct Derived {
 }
 
 impl Derived {
-    /// Called after `event` was folded into a case: `old` is the state before (none for a report).
-    pub(crate) fn on_case_event(
-        &mut self,
-        old: Option<&Case>,
-        new: &Case,
-        event: &Event,
-    ) -> Result<()> {
-        let _ = old;
+    /// Called after `event` was folded into a case, with the case's new state (the engine
+    /// folds most events in place, so the state before is not kept).
+    pub(crate) fn on_case_event(&mut self, new: &Case, event: &Event) -> Result<()> {
         self.deadlines.on_case_event(new, event);
-        self.outbox.on_case_event(old, new, event);
-        self.similar.on_case_event(old, new, event)?;
+        self.outbox.on_case_event(new, event);
+        self.similar.on_case_event(new, event)?;
         self.knowledge.on_case_event(new, event);
         Ok(())
     }

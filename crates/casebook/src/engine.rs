@@ -2,6 +2,7 @@
 //! acknowledged only once its events are stored; opening a casebook replays the log.
 
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 
 use crate::actor::{Actor, Role};
 use crate::case::Case;
@@ -152,12 +153,56 @@ impl State {
         Ok(())
     }
 
+    /// Folds one case event into the table and the derived projections. Most events change no
+    /// indexed field and are folded into the table's case in place; the others (state,
+    /// assignee, tags, reporter) fold into a copy that replaces it, so the indexes see both.
     fn apply_event(&mut self, event: &Event) -> Result<()> {
-        let old = self.table.get(event.case);
-        let case = crate::fold::apply(old.cloned(), event)?;
-        self.derived.on_case_event(old, &case, event)?;
-        self.table.put(case);
+        let derived = &mut self.derived;
+        match self.table.slot_of(event.case) {
+            None => {
+                let case = crate::fold::start(event)?;
+                derived.on_case_event(&case, event)?;
+                self.table.put(case);
+            }
+            Some(slot) if !crate::fold::touches_indexes(&event.change) => {
+                self.table.modify_unindexed(slot, |case| {
+                    crate::fold::apply_to(case, event)?;
+                    derived.on_case_event(case, event)
+                })?;
+            }
+            Some(slot) => {
+                let mut case = self.table.at(slot).clone();
+                crate::fold::apply_to(&mut case, event)?;
+                derived.on_case_event(&case, event)?;
+                self.table.put(case);
+            }
+        }
         Ok(())
+    }
+
+    /// The commits of case events: one per case, in the order of each case's first event, with
+    /// its payloads in event order. The version a commit expects is the one its first event was
+    /// decided on (its sequence number minus one), so an event decided on a stale case is a
+    /// conflict rather than a gap. Each event is encoded once; a case's commit is found through
+    /// a map, not by comparing stream names (a tick commits to a hundred cases). `spare` leaves
+    /// room for that many more commits.
+    fn case_commits(&self, events: &[Event], spare: usize) -> Result<Vec<Commit>> {
+        let mut commits: Vec<Commit> = Vec::with_capacity(events.len() + spare);
+        let mut of_case: HashMap<CaseId, usize> = HashMap::default();
+        of_case.reserve(events.len());
+        for e in events {
+            let payload = to_json(e)?;
+            let at = *of_case.entry(e.case).or_insert_with(|| {
+                commits.push(Commit {
+                    stream: case_stream(e.case),
+                    expected_version: e.seq.saturating_sub(1),
+                    payloads: Vec::with_capacity(2),
+                });
+                commits.len() - 1
+            });
+            commits[at].payloads.push(payload);
+        }
+        Ok(commits)
     }
 
     fn apply_config(&mut self, change: &ConfigChange) -> Result<()> {
@@ -588,22 +633,7 @@ impl<S: Store> Casebook<S> {
         if events.is_empty() {
             return Ok(());
         }
-        let mut commits: Vec<Commit> = Vec::new();
-        for e in events {
-            let stream = case_stream(e.case);
-            let payload = to_json(e)?;
-            match commits.iter_mut().find(|c| c.stream == stream) {
-                Some(c) => c.payloads.push(payload),
-                None => {
-                    let version = self.state.table.get(e.case).map_or(0, |c| c.version);
-                    commits.push(Commit {
-                        stream,
-                        expected_version: version,
-                        payloads: vec![payload],
-                    });
-                }
-            }
-        }
+        let mut commits = self.state.case_commits(events, 0)?;
         if let Some(f) = extra {
             commits.extend(f(&self.state.derived, events)?);
         }
@@ -644,22 +674,7 @@ impl<S: Store> Casebook<S> {
         stream: &str,
         payloads: Vec<String>,
     ) -> Result<()> {
-        let mut commits: Vec<Commit> = Vec::new();
-        for e in events {
-            let name = case_stream(e.case);
-            let payload = to_json(e)?;
-            match commits.iter_mut().find(|c| c.stream == name) {
-                Some(c) => c.payloads.push(payload),
-                None => {
-                    let version = self.state.table.get(e.case).map_or(0, |c| c.version);
-                    commits.push(Commit {
-                        stream: name,
-                        expected_version: version,
-                        payloads: vec![payload],
-                    });
-                }
-            }
-        }
+        let mut commits = self.state.case_commits(events, 1)?;
         commits.push(Commit {
             stream: stream.into(),
             expected_version: self.store.stream_version(stream)?,

@@ -8,33 +8,54 @@ use crate::event::{Change, Event};
 
 /// Applies `event` to `case` (`None` before the case exists) and returns the new state.
 pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
-    let mut case = match (case, &event.change) {
-        (
-            None,
-            Change::Reported {
-                number,
-                reporter,
-                org,
-                channel,
-                logged_by,
-                subject,
-                description,
-                diagnostics,
-                tags,
-                priority,
-                status,
-                visibility,
-                attachments,
-                ..
-            },
-        ) => {
+    match case {
+        None => start(event),
+        Some(mut case) => {
+            apply_to(&mut case, event)?;
+            Ok(case)
+        }
+    }
+}
+
+/// True when folding `change` may change a field the case table indexes (state, assignee,
+/// team, tags, reporter). Other events can be folded into the table's case in place without
+/// touching its indexes (see `CaseTable::modify`).
+pub fn touches_indexes(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::Transitioned { .. }
+            | Change::Assigned { .. }
+            | Change::Tagged { .. }
+            | Change::ReporterMerged { .. }
+    )
+}
+
+/// The state of a new case from its first event, which must be its report.
+pub fn start(event: &Event) -> Result<Case> {
+    match &event.change {
+        Change::Reported {
+            number,
+            reporter,
+            org,
+            channel,
+            logged_by,
+            subject,
+            description,
+            diagnostics,
+            tags,
+            priority,
+            status,
+            visibility,
+            attachments,
+            ..
+        } => {
             if event.seq != 1 {
                 return Err(Error::Internal(format!(
                     "case {} starts at sequence {}, not 1",
                     event.case, event.seq
                 )));
             }
-            return Ok(Case {
+            Ok(Case {
                 id: event.case,
                 number: *number,
                 reporter: reporter.clone(),
@@ -67,22 +88,24 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 escalations: Vec::new(),
                 flags: Vec::new(),
                 attachments: attachments.clone(),
-            });
+            })
         }
-        (None, _) => {
-            return Err(Error::Internal(format!(
-                "event {} of case {} comes before its report",
-                event.seq, event.case
-            )));
-        }
-        (Some(_), Change::Reported { .. }) => {
-            return Err(Error::Internal(format!(
-                "case {} is reported twice",
-                event.case
-            )));
-        }
-        (Some(c), _) => c,
-    };
+        _ => Err(Error::Internal(format!(
+            "event {} of case {} comes before its report",
+            event.seq, event.case
+        ))),
+    }
+}
+
+/// Folds `event` into an existing case, in place. On an error the case is left as it was (the
+/// checks come before any change).
+pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {
+    if let Change::Reported { .. } = event.change {
+        return Err(Error::Internal(format!(
+            "case {} is reported twice",
+            event.case
+        )));
+    }
     if event.seq != case.version + 1 {
         return Err(Error::Internal(format!(
             "case {} is at version {}, event has sequence {}",
@@ -92,7 +115,8 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
     case.version = event.seq;
     case.updated_at = event.at;
     match &event.change {
-        Change::Reported { .. } => unreachable!("handled above"),
+        // Rejected above.
+        Change::Reported { .. } => {}
         Change::Commented { internal, .. } => {
             case.comments += 1;
             if !internal && event.actor.is_staff() {
@@ -179,8 +203,8 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
                 case.flags.push(flag.clone());
             }
         }
-        Change::PromiseBroken { number } => set_promise(&mut case, *number, PromiseState::Broken),
-        Change::PromiseKept { number, .. } => set_promise(&mut case, *number, PromiseState::Kept),
+        Change::PromiseBroken { number } => set_promise(case, *number, PromiseState::Broken),
+        Change::PromiseKept { number, .. } => set_promise(case, *number, PromiseState::Kept),
         Change::FixShipped { version, .. } => {
             case.outcome = Some(crate::outcome::Outcome::Fixed {
                 version: version.clone(),
@@ -194,7 +218,7 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
             }
         }
     }
-    Ok(case)
+    Ok(())
 }
 
 fn set_promise(case: &mut Case, number: u32, state: PromiseState) {
@@ -210,4 +234,100 @@ pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Option<
         case = Some(apply(case, e)?);
     }
     Ok(case)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::Actor;
+    use crate::case::{Channel, Diagnostics, Priority, Reporter, Visibility};
+    use crate::ids::CaseId;
+
+    fn event(seq: u64, change: Change) -> Event {
+        Event {
+            case: CaseId(uuid::Uuid::from_u128(7)),
+            seq,
+            at: chrono::DateTime::UNIX_EPOCH,
+            actor: Actor::system(),
+            change,
+        }
+    }
+
+    fn report() -> Change {
+        Change::Reported {
+            number: 1,
+            reporter: Reporter::default(),
+            org: None,
+            channel: Channel::Api,
+            logged_by: None,
+            subject: "s".into(),
+            subject_derived: false,
+            description: "d".into(),
+            diagnostics: Diagnostics::default(),
+            tags: vec!["a".into()],
+            priority: Priority::Normal,
+            status: "new".into(),
+            visibility: Visibility::Private,
+            attachments: Vec::new(),
+        }
+    }
+
+    fn flag(name: &str) -> Change {
+        Change::FlagSet {
+            rule: "r".into(),
+            flag: name.into(),
+        }
+    }
+
+    #[test]
+    fn in_place_fold_equals_the_owned_fold_and_refuses_without_changing() {
+        let mut case = start(&event(1, report())).unwrap();
+        let owned = apply(Some(case.clone()), &event(2, flag("x"))).unwrap();
+        apply_to(&mut case, &event(2, flag("x"))).unwrap();
+        assert_eq!(case, owned);
+        assert_eq!(
+            (case.version, case.flags.as_slice()),
+            (2, &["x".to_string()][..])
+        );
+        for bad in [event(4, flag("y")), event(3, report())] {
+            let err = apply_to(&mut case, &bad).unwrap_err();
+            assert_eq!(err.code().as_str(), "internal");
+            assert_eq!(case, owned, "a refused event changes nothing");
+        }
+        assert_eq!(
+            start(&event(1, flag("x"))).unwrap_err().code().as_str(),
+            "internal"
+        );
+        assert_eq!(
+            start(&event(2, report())).unwrap_err().code().as_str(),
+            "internal"
+        );
+    }
+
+    #[test]
+    fn only_the_listed_kinds_touch_indexed_fields() {
+        let tagged = Change::Tagged {
+            added: vec!["b".into()],
+            removed: Vec::new(),
+        };
+        assert!(touches_indexes(&tagged));
+        assert!(!touches_indexes(&flag("x")));
+        let mut case = start(&event(1, report())).unwrap();
+        let before = (
+            case.status.clone(),
+            case.tags.clone(),
+            case.reporter.clone(),
+        );
+        apply_to(&mut case, &event(2, flag("x"))).unwrap();
+        assert_eq!(
+            before,
+            (
+                case.status.clone(),
+                case.tags.clone(),
+                case.reporter.clone()
+            )
+        );
+        apply_to(&mut case, &event(3, tagged)).unwrap();
+        assert_eq!(case.tags, ["a", "b"]);
+    }
 }

@@ -94,12 +94,7 @@ impl SimilarIndex {
         self.index.as_mut().ok_or_else(unavailable)
     }
 
-    pub(crate) fn on_case_event(
-        &mut self,
-        _old: Option<&Case>,
-        new: &Case,
-        event: &Event,
-    ) -> Result<()> {
+    pub(crate) fn on_case_event(&mut self, new: &Case, event: &Event) -> Result<()> {
         // Only a report sets the text a case is found by; later events leave it as it is.
         if let Change::Reported { .. } = event.change {
             self.index_case(new)?;

@@ -92,7 +92,7 @@ fn fold_into(case: &mut Case, changes: &[Change], actor: &Actor, now: Instant) -
             actor: actor.clone(),
             change: change.clone(),
         };
-        *case = crate::fold::apply(Some(case.clone()), &event)?;
+        crate::fold::apply_to(case, &event)?;
     }
     Ok(())
 }

@@ -160,7 +160,7 @@ impl Outbox {
     }
 
     /// Notifications caused by a case event.
-    pub(crate) fn on_case_event(&mut self, _old: Option<&Case>, new: &Case, e: &Event) {
+    pub(crate) fn on_case_event(&mut self, new: &Case, e: &Event) {
         let (kind, tagged) = match &e.change {
             Change::Commented {
                 internal: false, ..

@@ -417,7 +417,8 @@ impl Tokenizer {
             return;
         }
         if has_joiner && raw.len() <= MAX_WHOLE_LEN {
-            emit(&lower(raw), false);
+            let mut buf = [0u8; MAX_WHOLE_LEN];
+            emit(&lower_in(raw, &mut buf), false);
         }
         for part in raw.split(is_joiner).filter(|p| !p.is_empty()) {
             if part.chars().any(|c| c.is_ascii_digit()) {
@@ -427,7 +428,8 @@ impl Tokenizer {
             if has_camel_case(part) {
                 // The identifier itself, then its words.
                 if part.len() <= MAX_PART_LEN {
-                    emit(&lower(part), false);
+                    let mut buf = [0u8; MAX_PART_LEN];
+                    emit(&lower_in(part, &mut buf), false);
                 }
                 for sub in split_camel(part) {
                     self.word(sub, emit);
@@ -440,8 +442,9 @@ impl Tokenizer {
 
     /// A token with digits: kept lowercased when it carries information (two or more chars).
     fn number_or_mixed(&self, raw: &str, emit: &mut dyn FnMut(&str, bool)) {
-        if raw.chars().count() >= 2 && raw.len() <= MAX_PART_LEN {
-            emit(&lower(raw), false);
+        if raw.len() <= MAX_PART_LEN && raw.chars().nth(1).is_some() {
+            let mut buf = [0u8; MAX_PART_LEN];
+            emit(&lower_in(raw, &mut buf), false);
         }
     }
 
@@ -450,7 +453,8 @@ impl Tokenizer {
         if word.len() > MAX_PART_LEN {
             return;
         }
-        let lower = lower(word);
+        let mut buf = [0u8; MAX_PART_LEN];
+        let lower = lower_in(word, &mut buf);
         if lower.len() < 2 && lower.is_ascii() {
             return;
         }
@@ -465,12 +469,24 @@ impl Tokenizer {
     }
 }
 
-/// Lowercases without allocating when the text is already lowercase ASCII.
-fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.to_lowercase())
+/// Lowercases without allocating when the text is ASCII: borrowed when it is already
+/// lowercase, else lowercased into `buf` when it fits (terms are short: every caller passes a
+/// buffer as long as the longest term it keeps). Other text goes through `to_lowercase`.
+fn lower_in<'a>(s: &'a str, buf: &'a mut [u8]) -> Cow<'a, str> {
+    if !s.is_ascii() {
+        return Cow::Owned(s.to_lowercase());
+    }
+    if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(s);
+    }
+    match buf.get_mut(..s.len()) {
+        Some(out) => {
+            out.copy_from_slice(s.as_bytes());
+            out.make_ascii_lowercase();
+            // ASCII stays ASCII, so this is valid UTF-8.
+            std::str::from_utf8(out).map_or_else(|_| Cow::Owned(s.to_lowercase()), Cow::Borrowed)
+        }
+        None => Cow::Owned(s.to_ascii_lowercase()),
     }
 }
 
@@ -595,6 +611,27 @@ mod tests {
     fn plain_mode_splits_everything() {
         let t = Tokenizer::new(TokenizerConfig::plain()).tokenize("java.lang.NullPointerException");
         assert_eq!(t, vec!["java", "lang", "nullpointerexcept"]);
+    }
+
+    #[test]
+    fn lowercasing_into_a_buffer_matches_to_lowercase() {
+        let mut buf = [0u8; 8];
+        for s in [
+            "",
+            "abc",
+            "ABC",
+            "MiXeD1.2",
+            "LONGER THAN EIGHT",
+            "Größe",
+            "ẞ",
+            "x/Ü",
+        ] {
+            assert_eq!(lower_in(s, &mut buf), s.to_lowercase(), "{s}");
+        }
+        assert!(matches!(
+            lower_in("plain", &mut buf),
+            Cow::Borrowed("plain")
+        ));
     }
 
     #[test]
