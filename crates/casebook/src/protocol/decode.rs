@@ -96,7 +96,7 @@ fn read<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
 
 /// An optional envelope field: absent and `null` are both "not given".
 fn read_opt<T: DeserializeOwned>(value: Option<Value>) -> Result<Option<T>, serde_json::Error> {
-    value.map_or(Ok(None), |v| Option::<T>::deserialize(v))
+    value.map_or(Ok(None), Option::<T>::deserialize)
 }
 
 fn yes() -> bool {

@@ -11,10 +11,10 @@ use crate::config::ConfigChange;
 use crate::outcome::Outcome;
 use crate::query::ListFilter;
 
+// Written by serde's derive; read by `protocol::parse` in one pass (see `decode.rs`), which
+// `Deserialize` uses too, so a request read from anywhere is checked the same way. (Not in the
+// doc comment: doc comments are the published schema's descriptions.)
 /// A request: the envelope and one operation.
-///
-/// Written by serde's derive; read by `protocol::parse` in one pass (see `decode.rs`), which
-/// `Deserialize` uses too, so a request read from anywhere is checked the same way.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Request {
     /// Who asks.
@@ -31,8 +31,9 @@ pub struct Request {
     pub op: Op,
 }
 
-/// The operations. Read through [`Request`] (its arguments are read in `decode.rs`, whose structs
-/// must keep the fields and serde attributes of these variants).
+// Read through `Request`: the arguments are read in `decode.rs`, whose structs must keep the
+// fields and serde attributes of these variants.
+/// The operations.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 #[non_exhaustive]
