@@ -37,9 +37,14 @@ pub fn to_json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
 }
 
 /// Reads a plain JS value as `T`; `invalid_request` when it does not fit.
+///
+/// Through a `serde_json::Value`, the way the protocol reads requests, so each type has one
+/// reader in the module (reading `T` straight from text would add a second copy of every
+/// type's reader); the messages then carry no line and column of a text the caller never wrote.
 pub fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
     let text = to_json_text(&v, what)?;
-    serde_json::from_str(&text).map_err(|e| invalid(what, e))
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| invalid(what, e))?;
+    T::deserialize(value).map_err(|e| invalid(what, e))
 }
 
 /// Parses JSON text into plain JS objects.

@@ -3,6 +3,7 @@
 //! One request in, one response out. Every failure, from a line that is not JSON to a forbidden
 //! action, is a response with a stable code; nothing here panics on input.
 
+mod decode;
 mod features;
 mod request;
 mod response;
@@ -82,7 +83,7 @@ pub fn parse(text: &str, max_bytes: usize) -> Result<Request, (Option<String>, P
 
 /// Parses a request from a JSON value.
 pub fn parse_value(value: Value) -> Result<Request, (Option<String>, ProtocolError)> {
-    let Value::Object(map) = &value else {
+    let Value::Object(map) = value else {
         return Err((
             None,
             ProtocolError::new(
@@ -91,58 +92,7 @@ pub fn parse_value(value: Value) -> Result<Request, (Option<String>, ProtocolErr
             ),
         ));
     };
-    let id = map.get("id").and_then(Value::as_str).map(str::to_string);
-    let fail = |code, msg: String| Err((id.clone(), ProtocolError::new(code, msg)));
-    let ops = Op::NAMES.join(", ");
-    match map.get("op") {
-        None => {
-            return fail(
-                ErrorCode::InvalidRequest,
-                format!("the request has no \"op\"; use one of {ops}"),
-            );
-        }
-        Some(Value::String(op)) if !Op::NAMES.contains(&op.as_str()) => {
-            let op: String = op.chars().take(60).collect();
-            return fail(
-                ErrorCode::UnknownOp,
-                format!("there is no operation '{op}'; use one of {ops}"),
-            );
-        }
-        Some(Value::String(op)) => {
-            if let Some(feature) = missing_feature(op) {
-                return fail(
-                    ErrorCode::UnsupportedOp,
-                    format!(
-                        "the operation '{op}' is not in this build of Casebook: it was compiled \
-                         without the cargo feature \"{feature}\"; send it to a server built \
-                         with that feature"
-                    ),
-                );
-            }
-        }
-        Some(_) => {
-            return fail(
-                ErrorCode::InvalidRequest,
-                format!("\"op\" must be a string, one of {ops}"),
-            );
-        }
-    }
-    if !map.contains_key("as") {
-        return fail(
-            ErrorCode::InvalidRequest,
-            "the request has no \"as\": say who acts, e.g. {\"role\":\"customer\",\"id\":\"u1\"}"
-                .into(),
-        );
-    }
-    serde_json::from_value::<Request>(value).map_err(|e| {
-        (
-            id.clone(),
-            ProtocolError::new(
-                ErrorCode::InvalidRequest,
-                format!("the request is not well-formed: {e}"),
-            ),
-        )
-    })
+    decode::decode(map)
 }
 
 /// Runs a parsed request. `now` is used when the request has no `"at"`.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::actor::Actor;
 use crate::case::{LinkKind, Priority, Visibility};
@@ -11,8 +11,11 @@ use crate::config::ConfigChange;
 use crate::outcome::Outcome;
 use crate::query::ListFilter;
 
+// Written by serde's derive; read by `protocol::parse` in one pass (see `decode.rs`), which
+// `Deserialize` uses too, so a request read from anywhere is checked the same way. (Not in the
+// doc comment: doc comments are the published schema's descriptions.)
 /// A request: the envelope and one operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Request {
     /// Who asks.
     #[serde(rename = "as")]
@@ -28,8 +31,10 @@ pub struct Request {
     pub op: Op,
 }
 
+// Read through `Request`: the arguments are read in `decode.rs`, whose structs must keep the
+// fields and serde attributes of these variants.
 /// The operations.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Op {
@@ -362,6 +367,13 @@ pub enum Op {
         /// The account's user id.
         into: String,
     },
+}
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(deserializer)?;
+        super::decode::decode(map).map_err(|(_, e)| serde::de::Error::custom(e.message))
+    }
 }
 
 /// A participant to add.
