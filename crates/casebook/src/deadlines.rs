@@ -72,7 +72,7 @@ fn next_deadline_with(
     known: Option<&[ClockState]>,
 ) -> Option<Instant> {
     let promises = case
-        .commitments
+        .commitments()
         .iter()
         .filter(|c| c.state == PromiseState::Open)
         .filter_map(|c| c.due.and_then(promise_deadline))

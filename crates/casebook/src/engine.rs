@@ -241,7 +241,7 @@ impl<S: Store> Casebook<S> {
     pub fn tracking_token(&self, id: CaseId) -> Option<String> {
         let key = self.token_key.as_ref()?;
         let case = self.state.table.get(id)?;
-        let (nonce, _) = case.tokens.iter().rev().find(|(_, revoked)| !revoked)?;
+        let (nonce, _) = case.tokens().iter().rev().find(|(_, revoked)| !revoked)?;
         Some(key.issue(id, nonce))
     }
 
@@ -259,7 +259,7 @@ impl<S: Store> Casebook<S> {
             .state
             .table
             .get(case)
-            .is_some_and(|c| c.tokens.iter().any(|(n, revoked)| *n == nonce && !revoked));
+            .is_some_and(|c| c.tokens().iter().any(|(n, revoked)| *n == nonce && !revoked));
         if !active {
             return Err(Error::InvalidToken(
                 "it was revoked; ask support for a new link".into(),
