@@ -196,6 +196,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
                 distinct.push(term);
                 entry.df += 1;
             }
+            grow_postings(&mut entry.postings);
             entry.postings.push(Posting {
                 doc: doc_id,
                 field_tf: (field << TF_BITS) | tf.min(TF_MASK),
@@ -281,6 +282,23 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             .iter()
             .map(|&s| ((s as f64 / n) as f32).max(1e-3))
             .collect()
+    }
+}
+
+/// Up to this many postings, a term's list grows by exactly one: most terms (numbers, names,
+/// typos) occur in a document or two, and a doubling vector would keep room for four postings
+/// after the first. Longer lists grow by doubling, so indexing stays linear.
+const EXACT_POSTINGS: usize = 8;
+
+/// Makes room for one more posting.
+fn grow_postings(postings: &mut Vec<Posting>) {
+    let n = postings.len();
+    if n == postings.capacity() {
+        if n < EXACT_POSTINGS {
+            postings.reserve_exact(1);
+        } else {
+            postings.reserve(n);
+        }
     }
 }
 
