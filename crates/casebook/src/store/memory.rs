@@ -4,7 +4,8 @@
 //! Kept lean because an in-memory casebook holds its whole log: each stream name is stored once
 //! (shared by the name index and the stream's entry), an event is its payload, its sequence and
 //! two 32-bit links (its stream, and the previous event of that stream), so a stream's events
-//! are found by walking back from its last one without a list per stream.
+//! are found by walking back from its last one without a list per stream. Payloads are kept
+//! packed (see [`packed`]): most of an event's JSON is structure that every event repeats.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,10 +14,13 @@ use foldhash::fast::RandomState;
 
 use super::{Commit, Store, StoreError, StoredEvent, Visit, validate_commits};
 
+mod packed;
+
 /// One stored event.
 #[derive(Debug, Clone)]
 struct Entry {
-    payload: Box<str>,
+    /// The payload, packed.
+    payload: Box<[u8]>,
     seq: u64,
     /// Index of its stream in `streams`.
     stream: u32,
@@ -56,14 +60,21 @@ impl MemoryStore {
         self.events.is_empty()
     }
 
-    fn stored(&self, index: usize) -> StoredEvent {
+    fn stored(&self, index: usize) -> Result<StoredEvent, StoreError> {
         let e = &self.events[index];
-        StoredEvent {
+        let name = &self.streams[e.stream as usize].name;
+        let payload = packed::unpack(&e.payload).ok_or_else(|| {
+            StoreError::Backend(format!(
+                "the in-memory payload of event {} of stream {name} is damaged",
+                e.seq
+            ))
+        })?;
+        Ok(StoredEvent {
             position: index as u64 + 1,
-            stream: self.streams[e.stream as usize].name.to_string(),
+            stream: name.to_string(),
             seq: e.seq,
-            payload: e.payload.to_string(),
-        }
+            payload,
+        })
     }
 
     /// Indexes of a stream's events, last first.
@@ -128,7 +139,7 @@ impl Store for MemoryStore {
             for payload in &c.payloads {
                 stream.version += 1;
                 self.events.push(Entry {
-                    payload: payload.as_str().into(),
+                    payload: packed::pack(payload),
                     seq: stream.version,
                     stream: s,
                     prev: stream.last,
@@ -142,7 +153,7 @@ impl Store for MemoryStore {
     fn read_all(&self, after: u64, visit: &mut Visit<'_>) -> Result<(), StoreError> {
         let from = usize::try_from(after).unwrap_or(usize::MAX);
         for i in from..self.events.len() {
-            visit(self.stored(i))?;
+            visit(self.stored(i)?)?;
         }
         Ok(())
     }
@@ -150,7 +161,7 @@ impl Store for MemoryStore {
     fn read_stream(&self, stream: &str) -> Result<Vec<StoredEvent>, StoreError> {
         let mut idx: Vec<usize> = self.walk_back(stream).collect();
         idx.reverse();
-        Ok(idx.into_iter().map(|i| self.stored(i)).collect())
+        idx.into_iter().map(|i| self.stored(i)).collect()
     }
 
     fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
@@ -169,7 +180,7 @@ impl Store for MemoryStore {
             .walk_back(stream)
             .find(|&i| self.events[i].seq == seq)
             .ok_or_else(|| StoreError::Backend(format!("no event {seq} in stream {stream}")))?;
-        self.events[idx].payload = payload.into();
+        self.events[idx].payload = packed::pack(payload);
         Ok(())
     }
 }
@@ -209,6 +220,58 @@ mod tests {
         assert_eq!(
             store.rewrite("case/none", 1, "x").unwrap_err().code(),
             "storage_failed"
+        );
+    }
+
+    /// A report as the engine stores it: the packed payload is well under its JSON, beyond its
+    /// free text (this fails when the events' JSON drifts away from the packing dictionary).
+    #[test]
+    fn a_report_packs_to_its_text_and_little_more() {
+        use crate::actor::{Actor, Role};
+        use crate::case::{Channel, Diagnostics, Priority, Reporter, Visibility};
+        use crate::event::{Change, Event};
+        let description = "Export to PDF fails on report 4242\nOpen any report with more than \
+                           3 pages and choose File > Export > PDF: the app closes.";
+        let event = Event {
+            case: crate::ids::CaseId(uuid::Uuid::from_u128(0x0193_6a4e_7c00_7000_8000_0000_0000_1092)),
+            seq: 1,
+            at: chrono::DateTime::UNIX_EPOCH,
+            actor: Actor::with_id(Role::Customer, "u4242").in_org("org253"),
+            change: Change::Reported {
+                number: 4242,
+                reporter: Reporter {
+                    user: Some("u4242".into()),
+                    ..Reporter::default()
+                },
+                org: Some("org253".into()),
+                channel: Channel::Widget,
+                logged_by: None,
+                subject: crate::case::derive_subject(description, 80),
+                subject_derived: true,
+                description: description.into(),
+                diagnostics: Diagnostics {
+                    app_version: Some("4.2.7".into()),
+                    os: Some("Windows 11".into()),
+                    locale: Some("de-DE".into()),
+                    ..Diagnostics::default()
+                },
+                tags: Vec::new(),
+                priority: Priority::Normal,
+                status: "new".into(),
+                visibility: Visibility::Private,
+                attachments: Vec::new(),
+            },
+        };
+        let json = serde_json::to_string(&event).unwrap();
+        let packed = packed::pack(&json);
+        assert_eq!(packed::unpack(&packed).as_deref(), Some(json.as_str()));
+        println!("{json}\n{} -> {} bytes", json.len(), packed.len());
+        assert!(
+            packed.len() < description.len() + 120,
+            "{} bytes packed, {} of JSON, {} of description",
+            packed.len(),
+            json.len(),
+            description.len()
         );
     }
 
