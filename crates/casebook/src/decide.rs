@@ -717,7 +717,8 @@ pub fn decide(
             let key = who.index_key().ok_or_else(|| {
                 Error::invalid("participant", "name the participant by id or email")
             })?;
-            if !case.participants().contains(&key) && case.reporter.index_key().as_ref() != Some(&key)
+            if !case.participants().contains(&key)
+                && case.reporter.index_key().as_ref() != Some(&key)
             {
                 out.push(Change::ParticipantAdded { participant: key });
             }

@@ -255,11 +255,11 @@ impl<S: Store> Casebook<S> {
             Error::InvalidToken("tracking tokens are not enabled in this casebook".into())
         })?;
         let (case, nonce) = key.verify(token)?;
-        let active = self
-            .state
-            .table
-            .get(case)
-            .is_some_and(|c| c.tokens().iter().any(|(n, revoked)| *n == nonce && !revoked));
+        let active = self.state.table.get(case).is_some_and(|c| {
+            c.tokens()
+                .iter()
+                .any(|(n, revoked)| *n == nonce && !revoked)
+        });
         if !active {
             return Err(Error::InvalidToken(
                 "it was revoked; ask support for a new link".into(),

@@ -166,7 +166,12 @@ pub fn apply(case: Option<Case>, event: &Event) -> Result<Case> {
         Change::TokenIssued { nonce } => case.extras_mut().tokens.push((nonce.clone(), false)),
         Change::TokenRevoked { nonce } => {
             if case.tokens().iter().any(|t| t.0 == *nonce) {
-                for t in case.extras_mut().tokens.iter_mut().filter(|t| t.0 == *nonce) {
+                for t in case
+                    .extras_mut()
+                    .tokens
+                    .iter_mut()
+                    .filter(|t| t.0 == *nonce)
+                {
                     t.1 = true;
                 }
             }

@@ -233,7 +233,9 @@ mod tests {
         let description = "Export to PDF fails on report 4242\nOpen any report with more than \
                            3 pages and choose File > Export > PDF: the app closes.";
         let event = Event {
-            case: crate::ids::CaseId(uuid::Uuid::from_u128(0x0193_6a4e_7c00_7000_8000_0000_0000_1092)),
+            case: crate::ids::CaseId(uuid::Uuid::from_u128(
+                0x0193_6a4e_7c00_7000_8000_0000_0000_1092,
+            )),
             seq: 1,
             at: chrono::DateTime::UNIX_EPOCH,
             actor: Actor::with_id(Role::Customer, "u4242").in_org("org253"),

@@ -116,7 +116,10 @@ pub(super) fn pack(text: &str) -> Box<[u8]> {
         let rest = &input[i..];
         let h = hash(rest, OWN_BITS);
         let mut best: Option<(u64, u64, usize)> = None;
-        if let Some(&d) = dict_table.get(hash(rest, HASH_BITS)).filter(|&&d| d != EMPTY) {
+        if let Some(&d) = dict_table
+            .get(hash(rest, HASH_BITS))
+            .filter(|&&d| d != EMPTY)
+        {
             let len = common_prefix(&dict[d as usize..], rest);
             if len >= MIN_MATCH {
                 best = Some((FROM_DICTIONARY, u64::from(d), len));
