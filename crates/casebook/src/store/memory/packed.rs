@@ -112,6 +112,9 @@ pub(super) fn pack(text: &str) -> Box<[u8]> {
     let mut out = Vec::with_capacity(input.len() / 2 + 8);
     let mut literal_start = 0;
     let mut i = 0;
+    // Consecutive positions without a match: inside free text, probe less and less often (a
+    // match found later still ends the run), so packing costs little where nothing repeats.
+    let mut misses = 0usize;
     while i + MIN_MATCH <= input.len() {
         let rest = &input[i..];
         let h = hash(rest, OWN_BITS);
@@ -138,13 +141,14 @@ pub(super) fn pack(text: &str) -> Box<[u8]> {
                 flush_literals(&mut out, &input[literal_start..i]);
                 put_varint(&mut out, ((len as u64) << 2) | kind);
                 put_varint(&mut out, at);
-                for j in i + 1..(i + len).min(input.len().saturating_sub(MIN_MATCH - 1)) {
-                    own[hash(&input[j..], OWN_BITS)] = j as u32;
-                }
                 i += len;
                 literal_start = i;
+                misses = 0;
             }
-            None => i += 1,
+            None => {
+                misses += 1;
+                i += 1 + (misses >> 3);
+            }
         }
     }
     flush_literals(&mut out, &input[literal_start..]);
@@ -154,7 +158,7 @@ pub(super) fn pack(text: &str) -> Box<[u8]> {
 /// Unpacks a payload; `None` when the buffer is damaged.
 pub(super) fn unpack(packed: &[u8]) -> Option<String> {
     let dict = DICTIONARY.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(packed.len() * 2);
+    let mut out: Vec<u8> = Vec::with_capacity(packed.len() * 3);
     let mut at = 0;
     while at < packed.len() {
         let head = get_varint(packed, &mut at)?;
