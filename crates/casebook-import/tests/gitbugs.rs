@@ -47,7 +47,7 @@ fn the_hadoop_export_becomes_cases_with_statuses_priorities_versions_and_dates()
     assert_eq!(case.created_at.to_rfc3339(), "2021-09-30T17:20:00+00:00");
     assert_eq!(case.updated_at.to_rfc3339(), "2022-07-20T20:51:00+00:00");
     assert_eq!(
-        case.outcome.as_ref().map(|o| o.kind().as_str()),
+        case.outcome().as_ref().map(|o| o.kind().as_str()),
         Some("wont_fix"),
         "a Jira duplicate names no case of this casebook: a wont_fix saying so"
     );
@@ -114,7 +114,7 @@ fn a_custom_mapping_with_iso_dates_and_row_failures() {
     );
     assert_eq!(one.updated_at.to_rfc3339(), "2024-03-02T10:00:00+00:00");
     assert_eq!(
-        serde_json::to_value(one.outcome.as_ref().expect("outcome")).expect("json"),
+        serde_json::to_value(one.outcome().as_ref().expect("outcome")).expect("json"),
         serde_json::json!({"kind": "fixed", "version": "7.1"})
     );
     let two = b.find("CB-2").expect("A-2");

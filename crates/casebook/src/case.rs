@@ -239,7 +239,9 @@ pub struct Commitment {
 }
 
 /// A case: the fold of its events. Comments and the timeline live in the events, not here, so a
-/// casebook with a million cases keeps only what lists and rules need in memory.
+/// casebook with a million cases keeps only what lists and rules need in memory: the parts most
+/// cases never have (links, watchers, voters, an outcome, promises, ...) live in one boxed
+/// [`CaseExtras`], read through accessor methods, and cost one pointer while they are empty.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Case {
     /// The permanent id.
@@ -252,8 +254,6 @@ pub struct Case {
     pub org: Option<String>,
     /// How it came in.
     pub channel: Channel,
-    /// The agent who logged it on the reporter's behalf.
-    pub logged_by: Option<String>,
     /// The subject (derived from the description when the reporter gave none).
     pub subject: String,
     /// The description.
@@ -270,24 +270,10 @@ pub struct Case {
     pub assignee: Option<String>,
     /// The team.
     pub team: Option<String>,
-    /// Links.
-    pub links: Vec<Link>,
-    /// Watchers' ids (or reporter index keys).
-    pub watchers: Vec<String>,
-    /// "Me too" voters' ids.
-    pub voters: Vec<String>,
-    /// The current outcome.
-    pub outcome: Option<Outcome>,
-    /// Promises made to the customer.
-    pub commitments: Vec<Commitment>,
     /// Where it may be seen.
     pub visibility: Visibility,
     /// Whether the reporter agreed to show their name on a shared or public case.
     pub show_reporter: bool,
-    /// People added to the case (person keys); they see it and may reply.
-    pub participants: Vec<String>,
-    /// Tracking tokens issued for the case (nonce, revoked).
-    pub tokens: Vec<(String, bool)>,
     /// Comments: all, and public agent replies.
     pub comments: u32,
     /// Public replies by staff.
@@ -300,18 +286,170 @@ pub struct Case {
     pub updated_at: DateTime<Utc>,
     /// Its version: the sequence number of its last event.
     pub version: u64,
+    /// The rarely-set parts (see [`CaseExtras`]); read them through the accessors.
+    #[serde(flatten)]
+    pub(crate) extras: Extras,
+}
+
+/// The parts of a case that most cases never have. A [`Case`] keeps them boxed, and not at all
+/// while they are all empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseExtras {
+    /// The agent who logged it on the reporter's behalf.
+    #[serde(default)]
+    pub logged_by: Option<String>,
+    /// Links.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// Watchers' ids (or reporter index keys).
+    #[serde(default)]
+    pub watchers: Vec<String>,
+    /// "Me too" voters' ids.
+    #[serde(default)]
+    pub voters: Vec<String>,
+    /// The current outcome.
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// Promises made to the customer.
+    #[serde(default)]
+    pub commitments: Vec<Commitment>,
+    /// People added to the case (person keys); they see it and may reply.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    /// Tracking tokens issued for the case (nonce, revoked).
+    #[serde(default)]
+    pub tokens: Vec<(String, bool)>,
     /// Escalation rules that fired, with the episode each fired in: (rule, episode).
+    #[serde(default)]
     pub escalations: Vec<(String, String)>,
     /// Flags set by escalation rules.
+    #[serde(default)]
     pub flags: Vec<String>,
     /// Attachments' metadata given with the report (the bytes stay with the host).
+    #[serde(default)]
     pub attachments: Vec<crate::intake::Attachment>,
 }
 
+impl CaseExtras {
+    /// True when every part is empty.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The boxed extras of a case: `None` stands for all-empty extras (and compares equal to them).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Extras(Option<Box<CaseExtras>>);
+
+impl PartialEq for Extras {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a == b,
+            (Some(x), None) | (None, Some(x)) => x.is_empty(),
+            (None, None) => true,
+        }
+    }
+}
+
+static NO_EXTRAS: CaseExtras = CaseExtras {
+    logged_by: None,
+    links: Vec::new(),
+    watchers: Vec::new(),
+    voters: Vec::new(),
+    outcome: None,
+    commitments: Vec::new(),
+    participants: Vec::new(),
+    tokens: Vec::new(),
+    escalations: Vec::new(),
+    flags: Vec::new(),
+    attachments: Vec::new(),
+};
+
+impl Extras {
+    /// Boxes `extras`, or keeps nothing when they are all empty.
+    pub(crate) fn new(extras: CaseExtras) -> Self {
+        if extras.is_empty() {
+            Self(None)
+        } else {
+            Self(Some(Box::new(extras)))
+        }
+    }
+
+    fn get(&self) -> &CaseExtras {
+        self.0.as_deref().unwrap_or(&NO_EXTRAS)
+    }
+}
+
 impl Case {
+    /// The rarely-set parts, all empty when the case has none.
+    pub fn extras(&self) -> &CaseExtras {
+        self.extras.get()
+    }
+
+    /// The rarely-set parts, to change them (boxed on first use).
+    pub(crate) fn extras_mut(&mut self) -> &mut CaseExtras {
+        self.extras.0.get_or_insert_with(Box::default)
+    }
+
+    /// The agent who logged it on the reporter's behalf.
+    pub fn logged_by(&self) -> Option<&str> {
+        self.extras().logged_by.as_deref()
+    }
+
+    /// Links.
+    pub fn links(&self) -> &[Link] {
+        &self.extras().links
+    }
+
+    /// Watchers' ids (or reporter index keys).
+    pub fn watchers(&self) -> &[String] {
+        &self.extras().watchers
+    }
+
+    /// "Me too" voters' ids.
+    pub fn voters(&self) -> &[String] {
+        &self.extras().voters
+    }
+
+    /// The current outcome.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.extras().outcome.as_ref()
+    }
+
+    /// Promises made to the customer.
+    pub fn commitments(&self) -> &[Commitment] {
+        &self.extras().commitments
+    }
+
+    /// People added to the case (person keys); they see it and may reply.
+    pub fn participants(&self) -> &[String] {
+        &self.extras().participants
+    }
+
+    /// Tracking tokens issued for the case (nonce, revoked).
+    pub fn tokens(&self) -> &[(String, bool)] {
+        &self.extras().tokens
+    }
+
+    /// Escalation rules that fired, with the episode each fired in: (rule, episode).
+    pub fn escalations(&self) -> &[(String, String)] {
+        &self.extras().escalations
+    }
+
+    /// Flags set by escalation rules.
+    pub fn flags(&self) -> &[String] {
+        &self.extras().flags
+    }
+
+    /// Attachments' metadata given with the report (the bytes stay with the host).
+    pub fn attachments(&self) -> &[crate::intake::Attachment] {
+        &self.extras().attachments
+    }
+
     /// The duplicates of this case (cases linked as duplicate of it).
     pub fn duplicates(&self) -> impl Iterator<Item = &Link> {
-        self.links
+        self.links()
             .iter()
             .filter(|l| l.kind == LinkKind::DuplicatedBy)
     }

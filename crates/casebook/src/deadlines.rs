@@ -72,7 +72,7 @@ fn next_deadline_with(
     known: Option<&[ClockState]>,
 ) -> Option<Instant> {
     let promises = case
-        .commitments
+        .commitments()
         .iter()
         .filter(|c| c.state == PromiseState::Open)
         .filter_map(|c| c.due.and_then(promise_deadline))
@@ -98,6 +98,23 @@ fn next_deadline_with(
     }
 }
 
+/// Up to this many signals, a case's list grows to exactly what it holds: most cases have a few
+/// signals for life, and a doubling vector would keep room for four after the first (~150 B a
+/// case at a million cases). Longer lists grow by doubling, so a busy case stays linear.
+const EXACT_SIGNALS: usize = 16;
+
+/// Makes room for `more` signals in `list`, exactly while it is short.
+fn reserve_few(list: &mut Vec<Signal>, more: usize) {
+    if list.capacity() - list.len() >= more {
+        return;
+    }
+    if list.len() + more <= EXACT_SIGNALS {
+        list.reserve_exact(more);
+    } else {
+        list.reserve(more.max(list.len()));
+    }
+}
+
 impl Deadlines {
     /// The SLA setup in force.
     pub(crate) fn setup(&self) -> &Arc<SlaSetup> {
@@ -113,8 +130,13 @@ impl Deadlines {
     pub(crate) fn on_case_event(&mut self, case: &Case, event: &Event) {
         let setup = Arc::clone(&self.setup);
         let category = |s: &str| setup.category(s);
-        let list = self.signals.entry(case.id).or_default();
-        push_signals(event, &category, list);
+        let mut fresh = Vec::new();
+        push_signals(event, &category, &mut fresh);
+        if !fresh.is_empty() {
+            let list = self.signals.entry(case.id).or_default();
+            reserve_few(list, fresh.len());
+            list.append(&mut fresh);
+        }
         match &mut self.batch {
             Some(dirty) => {
                 dirty.insert(case.id, event.at);

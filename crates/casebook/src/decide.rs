@@ -511,7 +511,7 @@ pub fn decide(
                     },
                 );
                 if let Some(k) = case.reporter.index_key()
-                    && !orig.watchers.contains(&k)
+                    && !orig.watchers().contains(&k)
                     && orig.reporter.index_key().as_deref() != Some(k.as_str())
                 {
                     out.push_other(
@@ -530,7 +530,7 @@ pub fn decide(
                     .unwrap_or_default();
                 out.push(Change::Promised {
                     commitment: Commitment {
-                        number: case.commitments.len() as u32 + 1,
+                        number: case.commitments().len() as u32 + 1,
                         text,
                         target_release,
                         due,
@@ -635,7 +635,7 @@ pub fn decide(
             require(Action::Vote)?;
             let who = person_key(actor)
                 .ok_or_else(|| Error::forbidden("voting", actor.role, "sign in to vote"))?;
-            if !case.voters.contains(&who) {
+            if !case.voters().contains(&who) {
                 out.push(Change::Voted { voter: who });
             }
         }
@@ -644,7 +644,7 @@ pub fn decide(
             let who = person_key(actor).ok_or_else(|| {
                 Error::forbidden("watching", actor.role, "sign in to watch a case")
             })?;
-            if case.watchers.contains(&who) != *on {
+            if case.watchers().contains(&who) != *on {
                 out.push(Change::Watched {
                     watcher: who,
                     on: *on,
@@ -673,7 +673,7 @@ pub fn decide(
             }
             out.push(Change::Promised {
                 commitment: Commitment {
-                    number: case.commitments.len() as u32 + 1,
+                    number: case.commitments().len() as u32 + 1,
                     text: text.clone(),
                     target_release: target_release.clone(),
                     due: *due,
@@ -717,7 +717,8 @@ pub fn decide(
             let key = who.index_key().ok_or_else(|| {
                 Error::invalid("participant", "name the participant by id or email")
             })?;
-            if !case.participants.contains(&key) && case.reporter.index_key().as_ref() != Some(&key)
+            if !case.participants().contains(&key)
+                && case.reporter.index_key().as_ref() != Some(&key)
             {
                 out.push(Change::ParticipantAdded { participant: key });
             }
@@ -732,7 +733,7 @@ pub fn decide(
                 require(Action::ManageTokens)?;
             }
             if !case
-                .tokens
+                .tokens()
                 .iter()
                 .any(|(n, revoked)| n == nonce && !revoked)
             {

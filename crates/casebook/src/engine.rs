@@ -286,7 +286,7 @@ impl<S: Store> Casebook<S> {
     pub fn tracking_token(&self, id: CaseId) -> Option<String> {
         let key = self.token_key.as_ref()?;
         let case = self.state.table.get(id)?;
-        let (nonce, _) = case.tokens.iter().rev().find(|(_, revoked)| !revoked)?;
+        let (nonce, _) = case.tokens().iter().rev().find(|(_, revoked)| !revoked)?;
         Some(key.issue(id, nonce))
     }
 
@@ -300,11 +300,11 @@ impl<S: Store> Casebook<S> {
             Error::InvalidToken("tracking tokens are not enabled in this casebook".into())
         })?;
         let (case, nonce) = key.verify(token)?;
-        let active = self
-            .state
-            .table
-            .get(case)
-            .is_some_and(|c| c.tokens.iter().any(|(n, revoked)| *n == nonce && !revoked));
+        let active = self.state.table.get(case).is_some_and(|c| {
+            c.tokens()
+                .iter()
+                .any(|(n, revoked)| *n == nonce && !revoked)
+        });
         if !active {
             return Err(Error::InvalidToken(
                 "it was revoked; ask support for a new link".into(),

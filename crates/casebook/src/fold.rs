@@ -2,7 +2,7 @@
 //! state; applying never fails for events `decide` produced, and reports a typed error for a log
 //! that does not fit (a gap in the sequence, an event before the report).
 
-use crate::case::{Case, LinkKind, PromiseState};
+use crate::case::{Case, CaseExtras, Extras, LinkKind, PromiseState};
 use crate::error::{Error, Result};
 use crate::event::{Change, Event};
 
@@ -61,7 +61,6 @@ pub fn start(event: &Event) -> Result<Case> {
                 reporter: reporter.clone(),
                 org: org.clone(),
                 channel: *channel,
-                logged_by: logged_by.clone(),
                 subject: subject.clone(),
                 description: description.clone(),
                 diagnostics: diagnostics.clone(),
@@ -70,24 +69,19 @@ pub fn start(event: &Event) -> Result<Case> {
                 status: status.clone(),
                 assignee: None,
                 team: None,
-                links: Vec::new(),
-                watchers: Vec::new(),
-                voters: Vec::new(),
-                outcome: None,
-                commitments: Vec::new(),
                 visibility: *visibility,
                 show_reporter: false,
-                participants: Vec::new(),
-                tokens: Vec::new(),
                 comments: 0,
                 public_replies: 0,
                 reopened: 0,
                 created_at: event.at,
                 updated_at: event.at,
                 version: 1,
-                escalations: Vec::new(),
-                flags: Vec::new(),
-                attachments: attachments.clone(),
+                extras: Extras::new(CaseExtras {
+                    logged_by: logged_by.clone(),
+                    attachments: attachments.clone(),
+                    ..CaseExtras::default()
+                }),
             })
         }
         _ => Err(Error::Internal(format!(
@@ -128,10 +122,12 @@ pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {
         } => {
             if name == "reopen" {
                 case.reopened += 1;
-                case.outcome = None;
+                if case.outcome().is_some() {
+                    case.extras_mut().outcome = None;
+                }
             }
             if outcome.is_some() {
-                case.outcome = outcome.clone();
+                case.extras_mut().outcome = outcome.clone();
             }
             case.status = to.clone();
         }
@@ -145,34 +141,37 @@ pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {
             case.tags.extend(added.iter().cloned());
         }
         Change::Linked { link } => {
-            if !case.links.contains(link) {
-                case.links.push(link.clone());
+            let links = &mut case.extras_mut().links;
+            if !links.contains(link) {
+                links.push(link.clone());
             }
             if link.kind == LinkKind::DuplicateOf {
-                case.links
-                    .retain(|l| l.kind != LinkKind::DuplicateOf || l == link);
+                links.retain(|l| l.kind != LinkKind::DuplicateOf || l == link);
             }
         }
         Change::Voted { voter } => {
-            if !case.voters.contains(voter) {
-                case.voters.push(voter.clone());
+            if !case.voters().contains(voter) {
+                case.extras_mut().voters.push(voter.clone());
             }
         }
         Change::Watched { watcher, on } => {
-            case.watchers.retain(|w| w != watcher);
-            if *on {
-                case.watchers.push(watcher.clone());
+            if *on || case.watchers().contains(watcher) {
+                let watchers = &mut case.extras_mut().watchers;
+                watchers.retain(|w| w != watcher);
+                if *on {
+                    watchers.push(watcher.clone());
+                }
             }
         }
         Change::Promised { commitment } => {
-            for c in case
-                .commitments
+            let commitments = &mut case.extras_mut().commitments;
+            for c in commitments
                 .iter_mut()
                 .filter(|c| c.state == PromiseState::Open)
             {
                 c.state = PromiseState::Superseded;
             }
-            case.commitments.push(commitment.clone());
+            commitments.push(commitment.clone());
         }
         Change::VisibilityChanged {
             visibility,
@@ -184,29 +183,38 @@ pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {
             }
         }
         Change::ParticipantAdded { participant } => {
-            if !case.participants.contains(participant) {
-                case.participants.push(participant.clone());
+            if !case.participants().contains(participant) {
+                case.extras_mut().participants.push(participant.clone());
             }
         }
-        Change::TokenIssued { nonce } => case.tokens.push((nonce.clone(), false)),
+        Change::TokenIssued { nonce } => case.extras_mut().tokens.push((nonce.clone(), false)),
         Change::TokenRevoked { nonce } => {
-            for t in case.tokens.iter_mut().filter(|t| t.0 == *nonce) {
-                t.1 = true;
+            if case.tokens().iter().any(|t| t.0 == *nonce) {
+                for t in case
+                    .extras_mut()
+                    .tokens
+                    .iter_mut()
+                    .filter(|t| t.0 == *nonce)
+                {
+                    t.1 = true;
+                }
             }
         }
         Change::RuleFired { rule, episode, .. } => {
-            case.escalations.push((rule.clone(), episode.clone()));
+            case.extras_mut()
+                .escalations
+                .push((rule.clone(), episode.clone()));
         }
         Change::NotificationRequested { .. } => {}
         Change::FlagSet { flag, .. } => {
-            if !case.flags.contains(flag) {
-                case.flags.push(flag.clone());
+            if !case.flags().contains(flag) {
+                case.extras_mut().flags.push(flag.clone());
             }
         }
         Change::PromiseBroken { number } => set_promise(case, *number, PromiseState::Broken),
         Change::PromiseKept { number, .. } => set_promise(case, *number, PromiseState::Kept),
         Change::FixShipped { version, .. } => {
-            case.outcome = Some(crate::outcome::Outcome::Fixed {
+            case.extras_mut().outcome = Some(crate::outcome::Outcome::Fixed {
                 version: version.clone(),
             });
         }
@@ -222,8 +230,11 @@ pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {
 }
 
 fn set_promise(case: &mut Case, number: u32, state: PromiseState) {
-    for c in case.commitments.iter_mut().filter(|c| c.number == number) {
-        c.state = state;
+    if case.commitments().iter().any(|c| c.number == number) {
+        let commitments = &mut case.extras_mut().commitments;
+        for c in commitments.iter_mut().filter(|c| c.number == number) {
+            c.state = state;
+        }
     }
 }
 
@@ -286,7 +297,7 @@ mod tests {
         apply_to(&mut case, &event(2, flag("x"))).unwrap();
         assert_eq!(case, owned);
         assert_eq!(
-            (case.version, case.flags.as_slice()),
+            (case.version, case.flags()),
             (2, &["x".to_string()][..])
         );
         for bad in [event(4, flag("y")), event(3, report())] {

@@ -317,7 +317,10 @@ impl Policy {
             return Relation::Reporter;
         }
         let key = crate::decide::person_key(viewer);
-        if key.as_ref().is_some_and(|k| case.participants.contains(k)) {
+        if key
+            .as_ref()
+            .is_some_and(|k| case.participants().contains(k))
+        {
             return Relation::Participant;
         }
         if case.visibility != Visibility::Private

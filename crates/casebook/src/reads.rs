@@ -28,7 +28,7 @@ impl<S: Store> Casebook<S> {
             events.as_deref(),
         );
         let original = case
-            .links
+            .links()
             .iter()
             .find(|l| l.kind == LinkKind::DuplicateOf)
             .and_then(|l| l.case)
@@ -42,7 +42,7 @@ impl<S: Store> Casebook<S> {
                     .and_then(|s| s.label.clone())
                     .unwrap_or_else(|| o.status.clone()),
                 category: self.workflow().category(&o.status),
-                outcome: o.outcome.as_ref().map(|x| x.plain_words()),
+                outcome: o.outcome().map(|x| x.plain_words()),
             });
         }
         Ok(v)

@@ -90,11 +90,11 @@ impl<S: Store> Casebook<S> {
                     .state(&c.status)
                     .and_then(|s| s.label.clone())
                     .unwrap_or_else(|| c.status.clone()),
-                outcome: c.outcome.as_ref().map(Outcome::plain_words),
+                outcome: c.outcome().map(Outcome::plain_words),
                 version: None,
                 target_date: None,
                 reason: None,
-                votes: c.voters.len() + c.duplicates().count(),
+                votes: c.voters().len() + c.duplicates().count(),
                 tags: c
                     .tags
                     .iter()
@@ -102,7 +102,7 @@ impl<S: Store> Casebook<S> {
                     .cloned()
                     .collect(),
             };
-            match (&case.outcome, category) {
+            match (&case.outcome(), category) {
                 (
                     Some(Outcome::Planned {
                         target_release,

@@ -188,7 +188,7 @@ impl<S: Store> Casebook<S> {
         let deadlines = &self.derived().deadlines;
         let setup = deadlines.setup();
         let mut changes: Vec<Change> = case
-            .commitments
+            .commitments()
             .iter()
             .filter(|c| c.state == PromiseState::Open)
             .filter(|c| c.due.and_then(promise_deadline).is_some_and(|d| d <= now))
@@ -315,9 +315,9 @@ impl<S: Store> Casebook<S> {
         now: Instant,
     ) -> Result<Vec<Change>> {
         let mut changes: Vec<Change> = Vec::new();
-        if let Some(Outcome::Fixed { version }) = &case.outcome {
+        if let Some(Outcome::Fixed { version }) = &case.outcome() {
             changes.extend(
-                case.commitments
+                case.commitments()
                     .iter()
                     .filter(|c| {
                         c.state == PromiseState::Open

@@ -235,7 +235,7 @@ pub fn view(
         channel: case.channel,
         reporter,
         org: (staff || own).then(|| case.org.clone()).flatten(),
-        logged_by: staff.then(|| case.logged_by.clone()).flatten(),
+        logged_by: staff.then(|| case.logged_by().map(str::to_owned)).flatten(),
         assignee: if staff {
             case.assignee.clone()
         } else {
@@ -251,16 +251,16 @@ pub fn view(
         diagnostics: ((staff || own) && !case.diagnostics.is_empty())
             .then(|| case.diagnostics.clone()),
         links: case
-            .links
+            .links()
             .iter()
             .filter(|l| staff || !(l.kind == LinkKind::Defect && policy.internal_defect_links))
             .cloned()
             .collect(),
-        votes: case.voters.len() + duplicates,
+        votes: case.voters().len() + duplicates,
         duplicates,
-        watching: me.is_some_and(|k| case.watchers.contains(&k)),
-        outcome: case.outcome.as_ref().map(OutcomeView::from),
-        commitments: case.commitments.clone(),
+        watching: me.is_some_and(|k| case.watchers().contains(&k)),
+        outcome: case.outcome().map(OutcomeView::from),
+        commitments: case.commitments().to_vec(),
         visibility: case.visibility,
         created_at: case.created_at,
         updated_at: case.updated_at,
@@ -270,9 +270,9 @@ pub fn view(
         timeline: events.map(|evs| timeline(evs, case, workflow, policy, rel)),
         clocks: None,
         service_targets: None,
-        flags: (staff && !case.flags.is_empty()).then(|| case.flags.clone()),
+        flags: (staff && !case.flags().is_empty()).then(|| case.flags().to_vec()),
         attachments: if staff || own {
-            case.attachments.clone()
+            case.attachments().to_vec()
         } else {
             Vec::new()
         },
@@ -299,7 +299,7 @@ fn actor_view(actor: &Actor, case: &Case, policy: &Policy, rel: Relation) -> Act
 }
 
 fn promise_text(case: &Case, number: u32) -> String {
-    case.commitments
+    case.commitments()
         .iter()
         .find(|c| c.number == number)
         .map_or_else(|| format!("promise {number}"), |c| c.text.clone())

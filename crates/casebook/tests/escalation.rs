@@ -269,7 +269,7 @@ fn event_rules_fire_once_per_episode_of_their_conditions() {
     vote(&mut b, "v1");
     let fired = |b: &Book| {
         let id = b.find(&key).unwrap().id;
-        b.cases().get(id).unwrap().escalations.len()
+        b.cases().get(id).unwrap().escalations().len()
     };
     assert_eq!(fired(&b), 0);
     vote(&mut b, "v2");

@@ -96,9 +96,9 @@ proptest! {
             let folded = fold::replay(&events).unwrap();
             prop_assert_eq!(Some(case), folded.as_ref());
             // Duplicates are linked both ways.
-            for l in case.links.iter().filter(|l| l.kind == LinkKind::DuplicateOf) {
+            for l in case.links().iter().filter(|l| l.kind == LinkKind::DuplicateOf) {
                 let orig = book.cases().get(l.case.unwrap()).unwrap();
-                prop_assert!(orig.links.iter().any(|b| b.kind == LinkKind::DuplicatedBy && b.case == Some(case.id)));
+                prop_assert!(orig.links().iter().any(|b| b.kind == LinkKind::DuplicatedBy && b.case == Some(case.id)));
             }
         }
         // Every customer's list and every case they may get hides internal notes, assignees and defects.

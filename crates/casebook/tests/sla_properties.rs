@@ -262,11 +262,11 @@ proptest! {
             b.tick(last + TimeDelta::hours(h), &Actor::system()).unwrap();
         }
         let case = b.find(&key).unwrap().clone();
-        let mut seen = case.escalations.clone();
+        let mut seen = case.escalations().to_vec();
         seen.sort();
         seen.dedup();
-        prop_assert_eq!(seen.len(), case.escalations.len(), "{:?}", case.escalations);
+        prop_assert_eq!(seen.len(), case.escalations().len(), "{:?}", case.escalations());
         let fired = b.events_of(case.id).unwrap().iter().filter(|e| matches!(e.change, Change::RuleFired { .. })).count();
-        prop_assert_eq!(fired, case.escalations.len());
+        prop_assert_eq!(fired, case.escalations().len());
     }
 }

@@ -13,7 +13,7 @@ type Instant = DateTime<Utc>;
 /// Whether the rule's conditions hold for the case.
 pub fn conditions_hold(rule: &Rule, case: &Case) -> bool {
     let w = &rule.when;
-    let votes = case.voters.len() + case.duplicates().count();
+    let votes = case.voters().len() + case.duplicates().count();
     (w.priority.is_empty() || w.priority.contains(&case.priority))
         && (w.tier.is_empty() || {
             let tier = crate::clocks::tier_ref(case);
@@ -66,7 +66,7 @@ pub fn actions_for(rule: &Rule, case: &Case, episode: &str) -> Vec<Change> {
                     target: defect.clone(),
                     case: None,
                 };
-                if !case.links.contains(&link) {
+                if !case.links().contains(&link) {
                     out.push(Change::Linked { link });
                 }
             }
@@ -84,7 +84,7 @@ pub fn actions_for(rule: &Rule, case: &Case, episode: &str) -> Vec<Change> {
                 message: message.clone(),
             }),
             Action::SetFlag(flag) => {
-                if !case.flags.contains(flag) {
+                if !case.flags().contains(flag) {
                     out.push(Change::FlagSet {
                         rule: rule.name.clone(),
                         flag: flag.clone(),
@@ -98,7 +98,7 @@ pub fn actions_for(rule: &Rule, case: &Case, episode: &str) -> Vec<Change> {
 
 /// Whether the rule already fired in this episode of the case.
 pub fn fired(case: &Case, rule: &str, episode: &str) -> bool {
-    case.escalations
+    case.escalations()
         .iter()
         .any(|(r, e)| r == rule && e == episode)
 }
@@ -183,7 +183,7 @@ pub fn time_candidates(
                 }
             }
             Trigger::PromiseBroken => {
-                for c in &case.commitments {
+                for c in case.commitments() {
                     if c.state == PromiseState::Broken {
                         // Fires at once (the promise broke at a tick that already happened).
                         push(now, format!("promise#{}", c.number));

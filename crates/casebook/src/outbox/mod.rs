@@ -179,7 +179,7 @@ impl Outbox {
         let actor = person_key(&e.actor);
         if let Some(kind) = kind {
             let mut people: Vec<String> = new.reporter.index_key().into_iter().collect();
-            for w in &new.watchers {
+            for w in new.watchers() {
                 if !people.contains(w) {
                     people.push(w.clone());
                 }

@@ -194,7 +194,7 @@ pub fn release<S: Store>(
     let wanted: Vec<&str> = defects.iter().map(|d| d.trim()).collect();
     if !wanted.is_empty() {
         for c in book.cases().iter() {
-            if c.links
+            if c.links()
                 .iter()
                 .any(|l| l.kind == LinkKind::Defect && wanted.contains(&l.target.as_str()))
             {
@@ -240,7 +240,7 @@ pub fn release<S: Store>(
         if let Some(k) = c.reporter.index_key() {
             add(&k, true);
         }
-        for w in &c.watchers {
+        for w in c.watchers() {
             add(w, false);
         }
     }

@@ -42,8 +42,46 @@ pub(super) struct TermEntry {
 #[derive(Debug, Clone)]
 pub(super) struct DocSlot<K> {
     pub(super) key: K,
-    /// Distinct term ids of the document, for removal.
-    terms: Box<[u32]>,
+    /// Distinct term ids of the document, for removal: ascending, each the varint of its
+    /// difference to the previous one (most take a byte or two instead of four).
+    terms: Box<[u8]>,
+}
+
+/// Appends ascending term ids as varint deltas.
+fn encode_terms(ids: &[u32]) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(ids.len() * 2);
+    let mut prev = 0u32;
+    for &id in ids {
+        let mut d = id - prev;
+        prev = id;
+        while d >= 0x80 {
+            out.push((d as u8) | 0x80);
+            d >>= 7;
+        }
+        out.push(d as u8);
+    }
+    out.into_boxed_slice()
+}
+
+/// The term ids [`encode_terms`] wrote.
+fn decode_terms(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let mut at = 0;
+    let mut prev = 0u32;
+    std::iter::from_fn(move || {
+        let mut d = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = *bytes.get(at)?;
+            at += 1;
+            d |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        prev += d;
+        Some(prev)
+    })
 }
 
 /// An in-memory BM25F index over documents keyed by `K`.
@@ -196,6 +234,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
                 distinct.push(term);
                 entry.df += 1;
             }
+            grow_postings(&mut entry.postings);
             entry.postings.push(Posting {
                 doc: doc_id,
                 field_tf: (field << TF_BITS) | tf.min(TF_MASK),
@@ -207,7 +246,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         }
         self.docs.push(Some(DocSlot {
             key: key.clone(),
-            terms: distinct.into_boxed_slice(),
+            terms: encode_terms(&distinct),
         }));
         self.keys.insert(key.clone(), doc_id);
         Ok(())
@@ -230,7 +269,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         let Some(slot) = self.docs[doc_id as usize].take() else {
             return false;
         };
-        for &term in slot.terms.iter() {
+        for term in decode_terms(&slot.terms) {
             let entry = &mut self.terms[term as usize];
             let start = entry.postings.partition_point(|p| p.doc < doc_id);
             let end = start + entry.postings[start..].partition_point(|p| p.doc == doc_id);
@@ -284,6 +323,23 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
     }
 }
 
+/// Up to this many postings, a term's list grows by exactly one: most terms (numbers, names,
+/// typos) occur in a document or two, and a doubling vector would keep room for four postings
+/// after the first. Longer lists grow by doubling, so indexing stays linear.
+const EXACT_POSTINGS: usize = 8;
+
+/// Makes room for one more posting.
+fn grow_postings(postings: &mut Vec<Posting>) {
+    let n = postings.len();
+    if n == postings.capacity() {
+        if n < EXACT_POSTINGS {
+            postings.reserve_exact(1);
+        } else {
+            postings.reserve(n);
+        }
+    }
+}
+
 fn validate(config: &IndexConfig) -> Result<(), SearchError> {
     let bad = |reason: String| Err(SearchError::InvalidConfig { reason });
     if config.fields.is_empty() {
@@ -322,4 +378,25 @@ fn validate(config: &IndexConfig) -> Result<(), SearchError> {
         return bad("k3 must be a finite number > 0".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_lists_round_trip() {
+        let lists: [&[u32]; 5] = [
+            &[],
+            &[0],
+            &[0, 1, 127, 128, 129, 16_383, 16_384, 2_000_000],
+            &[5, u32::MAX - 1, u32::MAX],
+            &[u32::MAX],
+        ];
+        for ids in lists {
+            let encoded = encode_terms(ids);
+            assert_eq!(decode_terms(&encoded).collect::<Vec<_>>(), ids);
+        }
+        assert_eq!(encode_terms(&[1, 2, 3]).len(), 3);
+    }
 }

@@ -120,15 +120,15 @@ fn words(c: &Case) -> BTreeSet<String> {
 
 fn linked(a: &Case, b: &Case) -> bool {
     let l = |x: &Case, y: &Case| {
-        x.links
+        x.links()
             .iter()
             .any(|l| l.case == Some(y.id) && l.kind != LinkKind::Defect)
     };
     l(a, b)
         || l(b, a)
-        || a.links.iter().any(|la| {
+        || a.links().iter().any(|la| {
             la.kind == LinkKind::Defect
-                && b.links
+                && b.links()
                     .iter()
                     .any(|lb| lb.kind == LinkKind::Defect && lb.target == la.target)
         })
