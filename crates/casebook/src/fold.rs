@@ -296,10 +296,7 @@ mod tests {
         let owned = apply(Some(case.clone()), &event(2, flag("x"))).unwrap();
         apply_to(&mut case, &event(2, flag("x"))).unwrap();
         assert_eq!(case, owned);
-        assert_eq!(
-            (case.version, case.flags()),
-            (2, &["x".to_string()][..])
-        );
+        assert_eq!((case.version, case.flags()), (2, &["x".to_string()][..]));
         for bad in [event(4, flag("y")), event(3, report())] {
             let err = apply_to(&mut case, &bad).unwrap_err();
             assert_eq!(err.code().as_str(), "internal");
