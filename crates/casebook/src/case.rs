@@ -240,7 +240,7 @@ pub struct Commitment {
 
 /// A case: the fold of its events. Comments and the timeline live in the events, not here, so a
 /// casebook with a million cases keeps only what lists and rules need in memory.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     /// The permanent id.
     pub id: CaseId,
