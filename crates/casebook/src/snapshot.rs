@@ -8,11 +8,13 @@
 //! drops snapshots, since they may hold what was erased.
 //!
 //! The encoding: a fixed header (magic, format, the writing crate's version, position, the
-//! fingerprint of the event at that position, body length and checksum) and a MessagePack body
+//! fingerprint of the event at that position, body length and checksum) and a body: MessagePack
 //! written by the projections' serde derives, structs as maps, so optional fields, flattened
-//! fields and internally tagged enums round-trip as in JSON. The configuration (workflow,
+//! fields and internally tagged enums round-trip as in JSON, compressed as one LZ4 block. The configuration (workflow,
 //! policy, limits, SLA setup) is not in the body: it is folded again from the configuration
 //! stream, which is short.
+
+#![cfg_attr(not(feature = "snapshots"), allow(dead_code))]
 
 use thiserror::Error;
 
@@ -192,15 +194,14 @@ pub(crate) fn encode<T: serde::Serialize>(
     put_str(&mut out, &anchor.stream);
     out.extend_from_slice(&anchor.seq.to_le_bytes());
     out.extend_from_slice(&anchor.sum.to_le_bytes());
-    let lengths = out.len();
-    out.extend_from_slice(&[0u8; 16]);
-    let start = out.len();
-    rmp_serde::encode::write_named(&mut out, body)
+    let mut plain = Vec::with_capacity(1 << 20);
+    rmp_serde::encode::write_named(&mut plain, body)
         .map_err(|e| crate::error::Error::Internal(format!("encoding a snapshot: {e}")))?;
-    let len = (out.len() - start) as u64;
-    let sum = checksum(&out[start..]);
-    out[lengths..lengths + 8].copy_from_slice(&len.to_le_bytes());
-    out[lengths + 8..lengths + 16].copy_from_slice(&sum.to_le_bytes());
+    let packed = lz4_flex::block::compress_prepend_size(&plain);
+    drop(plain);
+    out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
+    out.extend_from_slice(&checksum(&packed).to_le_bytes());
+    out.extend_from_slice(&packed);
     Ok(out)
 }
 
@@ -259,7 +260,9 @@ pub(crate) fn open(data: &[u8], position: u64) -> Result<(Header, &[u8]), Snapsh
 /// Decodes a snapshot's body.
 #[cfg(feature = "snapshots")]
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SnapshotError> {
-    rmp_serde::from_slice(body).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+    let plain = lz4_flex::block::decompress_size_prepended(body)
+        .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+    rmp_serde::from_slice(&plain).map_err(|e| SnapshotError::Corrupt(e.to_string()))
 }
 
 #[cfg(all(test, feature = "snapshots"))]

@@ -102,7 +102,7 @@ fn request(kind: u8, actor: &Value, case: u8, n: u8) -> Value {
             "outcome": {"kind": "fixed", "version": format!("5.{n}")}}),
         7 => json!({"op": "assign", "as": actor, "case": case, "assignee": "a1", "team": "core"}),
         8 => json!({"op": "vote", "as": actor, "case": case}),
-        9 => json!({"op": "watch", "as": actor, "case": case, "on": n % 2 == 0}),
+        9 => json!({"op": "watch", "as": actor, "case": case, "on": n.is_multiple_of(2)}),
         10 => json!({"op": "set_visibility", "as": actor, "case": case,
             "visibility": (["private", "organization", "public"][n as usize % 3])}),
         11 => json!({"op": "tick", "as": {"role": "system"}}),
