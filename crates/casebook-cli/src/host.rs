@@ -85,7 +85,9 @@ pub fn snapshot(book: &mut Book) -> Result<String, String> {
         Opened::FromSnapshot { position, tail } => {
             format!("opened from the snapshot at position {position} and {tail} later events")
         }
-        Opened::ReplayedIgnoring(e) => format!("opened by a full replay, ignoring the snapshot: {e}"),
+        Opened::ReplayedIgnoring(e) => {
+            format!("opened by a full replay, ignoring the snapshot: {e}")
+        }
         _ => "opened by a full replay".into(),
     };
     let at = book

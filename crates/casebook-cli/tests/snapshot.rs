@@ -26,7 +26,12 @@ fn exec(store: &str, extra: &[&str], reports: usize) {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success());
 }
 
@@ -44,14 +49,33 @@ fn the_snapshot_command_saves_one_the_next_open_uses() {
     let path = dir.path().join("book.db");
     let store = path.to_str().unwrap();
     exec(store, &[], 5);
-    assert_eq!(opened(&path), Opened::Replayed, "5 reports stay below the default threshold");
-    let out = casebook().args(["--store", store, "snapshot"]).output().unwrap();
+    assert_eq!(
+        opened(&path),
+        Opened::Replayed,
+        "5 reports stay below the default threshold"
+    );
+    let out = casebook()
+        .args(["--store", store, "snapshot"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("saved a snapshot at position 10"), "{text}");
-    assert_eq!(opened(&path), Opened::FromSnapshot { position: 10, tail: 0 });
+    assert_eq!(
+        opened(&path),
+        Opened::FromSnapshot {
+            position: 10,
+            tail: 0
+        }
+    );
     exec(store, &[], 1);
-    assert_eq!(opened(&path), Opened::FromSnapshot { position: 10, tail: 2 });
+    assert_eq!(
+        opened(&path),
+        Opened::FromSnapshot {
+            position: 10,
+            tail: 2
+        }
+    );
 }
 
 #[test]
@@ -60,9 +84,25 @@ fn a_command_leaving_many_events_to_replay_saves_a_snapshot() {
     let path = dir.path().join("book.db");
     let store = path.to_str().unwrap();
     exec(store, &["--snapshot-every", "0"], 6);
-    assert_eq!(opened(&path), Opened::Replayed, "0 turns the automatic snapshot off");
+    assert_eq!(
+        opened(&path),
+        Opened::Replayed,
+        "0 turns the automatic snapshot off"
+    );
     exec(store, &["--snapshot-every", "8"], 1);
-    assert_eq!(opened(&path), Opened::FromSnapshot { position: 14, tail: 0 });
+    assert_eq!(
+        opened(&path),
+        Opened::FromSnapshot {
+            position: 14,
+            tail: 0
+        }
+    );
     exec(store, &["--snapshot-every", "8"], 1);
-    assert_eq!(opened(&path), Opened::FromSnapshot { position: 14, tail: 2 });
+    assert_eq!(
+        opened(&path),
+        Opened::FromSnapshot {
+            position: 14,
+            tail: 2
+        }
+    );
 }

@@ -78,8 +78,8 @@ impl<S: Store> Casebook<S> {
     /// Saves a snapshot of the folded state (after catching up with the log), so that opening
     /// the casebook later replays only the events appended after it. Returns the snapshot's log
     /// position. The snapshot replaces the store's previous one; stores without snapshots
-    /// answer `unsupported`. It costs a full encoding of the state (about a second per million
-    /// cases) and as much storage as the state takes in memory, roughly: see docs/storage.md.
+    /// answer `unsupported`. It costs a full encoding of the state (seconds, and about 200 MB
+    /// compressed, at a million cases): see docs/storage.md for when to take one.
     pub fn save_snapshot(&mut self) -> Result<u64> {
         self.sync()?;
         let state = &self.state;
