@@ -10,7 +10,7 @@
 //! The encoding: a fixed header (magic, format, the writing crate's version, position, the
 //! fingerprint of the event at that position, body length and checksum) and a body: MessagePack
 //! written by the projections' serde derives, structs as maps, so optional fields, flattened
-//! fields and internally tagged enums round-trip as in JSON, compressed as one LZ4 block. The configuration (workflow,
+//! fields and internally tagged enums round-trip as in JSON, compressed in LZ4 blocks of 4 MB. The configuration (workflow,
 //! policy, limits, SLA setup) is not in the body: it is folded again from the configuration
 //! stream, which is short.
 
@@ -179,6 +179,94 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Bytes of MessagePack per LZ4 block: the body is compressed and decompressed block by block,
+/// so neither side holds the whole uncompressed body in memory.
+#[cfg(feature = "snapshots")]
+const BLOCK: usize = 4 << 20;
+
+/// Compresses what is written to it in blocks of [`BLOCK`] bytes, each as
+/// `[compressed length u32][uncompressed length u32][LZ4 block]`.
+#[cfg(feature = "snapshots")]
+struct Packer<'a> {
+    out: &'a mut Vec<u8>,
+    pending: Vec<u8>,
+}
+
+#[cfg(feature = "snapshots")]
+impl Packer<'_> {
+    fn flush_block(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let packed = lz4_flex::block::compress(&self.pending);
+        self.out
+            .extend_from_slice(&(packed.len() as u32).to_le_bytes());
+        self.out
+            .extend_from_slice(&(self.pending.len() as u32).to_le_bytes());
+        self.out.extend_from_slice(&packed);
+        self.pending.clear();
+    }
+}
+
+#[cfg(feature = "snapshots")]
+impl std::io::Write for Packer<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = BLOCK - self.pending.len();
+        let n = buf.len().min(room);
+        self.pending.extend_from_slice(&buf[..n]);
+        if self.pending.len() == BLOCK {
+            self.flush_block();
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads the blocks a [`Packer`] wrote, decompressing one at a time.
+#[cfg(feature = "snapshots")]
+struct Unpacker<'a> {
+    packed: &'a [u8],
+    block: Vec<u8>,
+    at: usize,
+}
+
+#[cfg(feature = "snapshots")]
+impl std::io::Read for Unpacker<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.block.len() {
+            if self.packed.is_empty() {
+                return Ok(0);
+            }
+            let bad =
+                |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+            let mut r = Reader { bytes: self.packed };
+            let (Ok(len), Ok(plain)) = (r.u32(), r.u32()) else {
+                return Err(bad("a block header is cut short"));
+            };
+            if plain as usize > BLOCK {
+                return Err(bad("a block is larger than blocks are"));
+            }
+            let Ok(bytes) = r.take(len as usize) else {
+                return Err(bad("a block is cut short"));
+            };
+            self.block.resize(plain as usize, 0);
+            let n = lz4_flex::block::decompress_into(bytes, &mut self.block)
+                .map_err(|e| bad(&e.to_string()))?;
+            if n != plain as usize {
+                return Err(bad("a block decompresses to another length"));
+            }
+            self.packed = r.bytes;
+            self.at = 0;
+        }
+        let n = buf.len().min(self.block.len() - self.at);
+        buf[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// Encodes `body` as a snapshot at `position` (after the event `anchor` describes).
 #[cfg(feature = "snapshots")]
 pub(crate) fn encode<T: serde::Serialize>(
@@ -194,14 +282,23 @@ pub(crate) fn encode<T: serde::Serialize>(
     put_str(&mut out, &anchor.stream);
     out.extend_from_slice(&anchor.seq.to_le_bytes());
     out.extend_from_slice(&anchor.sum.to_le_bytes());
-    let mut plain = Vec::with_capacity(1 << 20);
-    rmp_serde::encode::write_named(&mut plain, body)
-        .map_err(|e| crate::error::Error::Internal(format!("encoding a snapshot: {e}")))?;
-    let packed = lz4_flex::block::compress_prepend_size(&plain);
-    drop(plain);
-    out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
-    out.extend_from_slice(&checksum(&packed).to_le_bytes());
-    out.extend_from_slice(&packed);
+    let lengths = out.len();
+    out.extend_from_slice(&[0u8; 16]);
+    let start = out.len();
+    let mut packer = Packer {
+        out: &mut out,
+        pending: Vec::with_capacity(BLOCK),
+    };
+    rmp_serde::encode::write_named(
+        &mut std::io::BufWriter::with_capacity(1 << 16, &mut packer),
+        body,
+    )
+    .map_err(|e| crate::error::Error::Internal(format!("encoding a snapshot: {e}")))?;
+    packer.flush_block();
+    let len = (out.len() - start) as u64;
+    let sum = checksum(&out[start..]);
+    out[lengths..lengths + 8].copy_from_slice(&len.to_le_bytes());
+    out[lengths + 8..lengths + 16].copy_from_slice(&sum.to_le_bytes());
     Ok(out)
 }
 
@@ -260,9 +357,13 @@ pub(crate) fn open(data: &[u8], position: u64) -> Result<(Header, &[u8]), Snapsh
 /// Decodes a snapshot's body.
 #[cfg(feature = "snapshots")]
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SnapshotError> {
-    let plain = lz4_flex::block::decompress_size_prepended(body)
-        .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-    rmp_serde::from_slice(&plain).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+    let unpacker = Unpacker {
+        packed: body,
+        block: Vec::with_capacity(BLOCK),
+        at: 0,
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 16, unpacker);
+    rmp_serde::from_read(reader).map_err(|e| SnapshotError::Corrupt(e.to_string()))
 }
 
 #[cfg(all(test, feature = "snapshots"))]
@@ -307,6 +408,19 @@ mod tests {
         for cut in 0..data.len() {
             assert!(open(&data[..cut], 7).is_err());
         }
+    }
+
+    #[test]
+    fn bodies_larger_than_a_block_round_trip() {
+        let big: Vec<u64> = (0..1_500_000u64).map(|i| i * 2_654_435_761).collect();
+        let data = encode(1, &anchor(), &big).unwrap();
+        let (_, body) = open(&data, 1).unwrap();
+        assert_eq!(decode::<Vec<u64>>(body).unwrap(), big);
+        // A block cut out of the middle (with a valid checksum) is an error, not a panic.
+        let mut r = Reader { bytes: body };
+        let first = r.u32().unwrap() as usize + 8;
+        assert!(decode::<Vec<u64>>(&body[first..]).is_err());
+        assert!(decode::<Vec<u64>>(&body[..first + 3]).is_err());
     }
 
     #[test]

@@ -40,8 +40,34 @@ struct Image {
     keys_version: u64,
     next_number: u64,
     config_version: u64,
-    cases: Vec<Case>,
+    cases: Table,
     derived: Derived,
+}
+
+/// The case table, filled case by case as they are decoded (no intermediate list).
+struct Table(CaseTable);
+
+impl<'de> Deserialize<'de> for Table {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Cases;
+        impl<'de> serde::de::Visitor<'de> for Cases {
+            type Value = Table;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of cases")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Table, A::Error> {
+                let mut table = CaseTable::default();
+                while let Some(case) = seq.next_element::<Case>()? {
+                    table.put(case);
+                }
+                Ok(Table(table))
+            }
+        }
+        d.deserialize_seq(Cases)
+    }
 }
 
 /// The event at `position`, read with `read_all` (stopped after the first event).
@@ -185,9 +211,7 @@ impl<S: Store> Casebook<S> {
             .similar
             .restored()
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-        for case in image.cases {
-            state.table.put(case);
-        }
+        state.table = image.cases.0;
         state.keys_version = image.keys_version;
         state.next_number = image.next_number;
         state.head = position;
