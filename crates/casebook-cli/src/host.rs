@@ -2,7 +2,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-use casebook::{Casebook, MemoryStore, SeededIds, Store};
+use casebook::{Casebook, MemoryStore, Opened, SeededIds, Store};
 use casebook_sqlite::{Durability, SqliteOptions, SqliteStore};
 use chrono::{DateTime, Utc};
 
@@ -45,4 +45,55 @@ pub fn open(path: &str, durable: bool, seed: Option<u64>) -> Result<Book, String
 /// The host's clock.
 pub fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+/// Events the next open would replay before the CLI saves a snapshot on its own, when none
+/// is given with `--snapshot-every`: about a second of replay, for well under a second of
+/// encoding at small scale (see docs/storage.md, "Snapshots").
+pub const SNAPSHOT_EVERY: u64 = 10_000;
+
+/// How many events the next open would replay: those after the snapshot this casebook was
+/// opened from, or the whole log.
+pub fn unsnapshotted(book: &Book) -> Result<u64, String> {
+    let head = book
+        .store()
+        .head()
+        .map_err(|e| format!("cannot read the log: {e}"))?;
+    let from = match book.opened() {
+        Opened::FromSnapshot { position, .. } => *position,
+        _ => 0,
+    };
+    Ok(head.saturating_sub(from))
+}
+
+/// After a command: saves a snapshot when the next open would otherwise replay `every` events
+/// or more (0: never). A snapshot is a cache, so failing to save one only warns.
+pub fn settle(book: &mut Book, every: u64) {
+    if every == 0 || !matches!(unsnapshotted(book), Ok(n) if n >= every) {
+        return;
+    }
+    if let Err(e) = book.save_snapshot()
+        && e.code().as_str() != "unsupported"
+    {
+        eprintln!("casebook: warning: no snapshot saved ({e}); the next open replays the log");
+    }
+}
+
+/// `casebook snapshot`: saves one now and says what the next open will replay.
+pub fn snapshot(book: &mut Book) -> Result<String, String> {
+    let before = match book.opened() {
+        Opened::FromSnapshot { position, tail } => {
+            format!("opened from the snapshot at position {position} and {tail} later events")
+        }
+        Opened::ReplayedIgnoring(e) => {
+            format!("opened by a full replay, ignoring the snapshot: {e}")
+        }
+        _ => "opened by a full replay".into(),
+    };
+    let at = book
+        .save_snapshot()
+        .map_err(|e| format!("cannot save a snapshot: {e}"))?;
+    Ok(format!(
+        "{before}; saved a snapshot at position {at}: the next open replays only later events"
+    ))
 }

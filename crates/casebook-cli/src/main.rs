@@ -28,6 +28,10 @@ struct Cli {
     /// survives a crash of the process, but the last ones may be lost on power loss).
     #[arg(long, global = true)]
     fast: bool,
+    /// Save a snapshot after a command when the next open would otherwise replay this many
+    /// events or more (0: only with `casebook snapshot`).
+    #[arg(long, global = true, default_value_t = host::SNAPSHOT_EVERY)]
+    snapshot_every: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +40,8 @@ struct Cli {
 enum Command {
     /// Serve the JSON protocol: one request per line on stdin, one response per line on stdout.
     Exec,
+    /// Save a snapshot of the casebook's state, so that opening it replays only later events.
+    Snapshot,
     /// Report a problem (a description alone is enough).
     Report {
         /// Who reports: ROLE[:ID], e.g. customer:u1.
@@ -181,12 +187,23 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Exec => {
             let mut book = open()?;
             let stdin = std::io::stdin().lock();
-            return exec::run(&mut book, stdin, std::io::stdout().lock())
-                .map_err(|e| format!("exec: {e}"));
+            exec::run(&mut book, stdin, std::io::stdout().lock())
+                .map_err(|e| format!("exec: {e}"))?;
+            host::settle(&mut book, cli.snapshot_every);
+            return Ok(());
+        }
+        Command::Snapshot => {
+            println!("{}", host::snapshot(&mut open()?)?);
+            return Ok(());
         }
         Command::Demo => return demo::run(&cli.store, cli.store == "./casebook.db"),
         Command::Export { out } => return portability_cmd::export(&open()?, out.as_deref()),
-        Command::Import { file } => return portability_cmd::import(&mut open()?, &file),
+        Command::Import { file } => {
+            let mut book = open()?;
+            portability_cmd::import(&mut book, &file)?;
+            host::settle(&mut book, cli.snapshot_every);
+            return Ok(());
+        }
         Command::Schema { out, check } => return schema::run(&out, check),
         Command::Calendar(op) => {
             println!("{}", calendar_cmd::run(op)?);
@@ -271,6 +288,7 @@ fn run(cli: Cli) -> Result<(), String> {
     let mut book = open()?;
     let result = human::call(&mut book, request)?;
     human::print(&result);
+    host::settle(&mut book, cli.snapshot_every);
     Ok(())
 }
 

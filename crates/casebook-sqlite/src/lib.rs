@@ -25,6 +25,7 @@
 mod error;
 mod options;
 mod schema;
+mod snapshots;
 mod store;
 
 pub use options::{Durability, SqliteOptions};

@@ -13,8 +13,12 @@ use crate::error::map;
 /// The `application_id` of every Casebook store file ("CBK1").
 pub const APPLICATION_ID: i32 = 0x4342_4B31;
 
-/// The layout version this build writes and reads.
-pub const SCHEMA_VERSION: i32 = 1;
+/// The newest layout version this build reads. New files are written at version 1; the first
+/// snapshot raises a file to version 2 ([`SNAPSHOTS_VERSION`]).
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// The layout version that adds the `snapshots` table (see `snapshots.rs`).
+pub const SNAPSHOTS_VERSION: i32 = 2;
 
 /// The tables of layout version 1.
 ///
@@ -82,6 +86,17 @@ fn check(app: i32, ver: i32) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Raises the file's layout version to `version` (never lowers it), inside the caller's
+/// transaction.
+pub(crate) fn raise_version(conn: &Connection, version: i32) -> Result<(), StoreError> {
+    let (_, ver) = header(conn)?;
+    if ver < version {
+        conn.execute_batch(&format!("PRAGMA user_version = {version};"))
+            .map_err(|e| map("raising the store's layout version", e))?;
+    }
+    Ok(())
+}
+
 /// Creates the tables, unless another process did it first (checked under the write lock).
 fn create(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn
@@ -104,7 +119,7 @@ fn create(conn: &mut Connection) -> Result<(), StoreError> {
     tx.execute_batch(CREATE_V1)
         .map_err(|e| map("creating the store tables", e))?;
     tx.execute_batch(&format!(
-        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1;"
     ))
     .map_err(|e| map("marking the store", e))?;
     tx.commit().map_err(|e| map("creating the store", e))

@@ -369,12 +369,36 @@ impl Store for SqliteStore {
                 "no event {seq} in stream {stream}; nothing was rewritten"
             )));
         };
-        self.conn
-            .prepare_cached(REWRITE)
+        // The snapshot may hold the old payload's content: it goes in the same transaction.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map(what, e))?;
+        tx.prepare_cached(REWRITE)
             .and_then(|mut s| s.execute(params![to_i64(position), payload]))
             .map_err(|e| map(what, e))?;
+        crate::snapshots::clear(&tx)?;
+        tx.commit().map_err(|e| map(what, e))?;
         self.checkpoint()?;
         Ok(())
+    }
+
+    fn save_snapshot(&mut self, position: u64, data: &[u8]) -> Result<(), StoreError> {
+        crate::snapshots::save(&mut self.conn, position, data)
+    }
+
+    fn load_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        crate::snapshots::load(&self.conn)
+    }
+
+    fn clear_snapshots(&mut self) -> Result<(), StoreError> {
+        let what = "dropping the snapshot";
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map(what, e))?;
+        crate::snapshots::clear(&tx)?;
+        tx.commit().map_err(|e| map(what, e))
     }
 }
 

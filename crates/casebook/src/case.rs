@@ -242,7 +242,7 @@ pub struct Commitment {
 /// casebook with a million cases keeps only what lists and rules need in memory: the parts most
 /// cases never have (links, watchers, voters, an outcome, promises, ...) live in one boxed
 /// [`CaseExtras`], read through accessor methods, and cost one pointer while they are empty.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     /// The permanent id.
     pub id: CaseId,
@@ -338,9 +338,22 @@ impl CaseExtras {
 }
 
 /// The boxed extras of a case: `None` stands for all-empty extras (and compares equal to them).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(transparent)]
+/// Empty extras are written as nothing and read back as `None`, so a case's encoding does not
+/// depend on whether its extras were ever boxed (a restored snapshot encodes like a replay).
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Extras(Option<Box<CaseExtras>>);
+
+impl Serialize for Extras {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_deref().filter(|e| !e.is_empty()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Extras {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<CaseExtras>::deserialize(d)?.map_or(Extras(None), Extras::new))
+    }
+}
 
 impl PartialEq for Extras {
     fn eq(&self, other: &Self) -> bool {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::case::{Case, PromiseState};
 use crate::clocks::{SlaSetup, push_signals};
@@ -21,20 +22,25 @@ use crate::table::CaseTable;
 
 type Instant = DateTime<Utc>;
 
-/// The index.
-#[derive(Debug, Default)]
+/// The index. A snapshot keeps the signals and deadlines; the setup comes from the
+/// configuration stream and the ordered index from `due_of` ([`Deadlines::restored`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Deadlines {
+    #[serde(skip)]
     setup: Arc<SlaSetup>,
     signals: HashMap<CaseId, Vec<Signal>>,
+    #[serde(skip)]
     index: BTreeSet<(Instant, CaseId)>,
     due_of: HashMap<CaseId, Instant>,
     /// Clocks a tick computed for its due cases, kept until it has applied their events: the
     /// hook reuses them while the case has no new signal at the same instant (clocks are a pure
     /// function of the signals and the instant), instead of computing them again.
+    #[serde(skip)]
     memo: HashMap<CaseId, Memo>,
     /// Inside a batch (a tick applying the events it decided): the cases whose events were
     /// applied, with the instant of the last one. Each is scheduled once when the batch ends,
     /// as the hook would have after its last event, instead of after every event.
+    #[serde(skip)]
     batch: Option<HashMap<CaseId, Instant>>,
 }
 
@@ -119,6 +125,14 @@ impl Deadlines {
     /// The SLA setup in force.
     pub(crate) fn setup(&self) -> &Arc<SlaSetup> {
         &self.setup
+    }
+
+    /// After loading from a snapshot: takes the setup rebuilt from the configuration and
+    /// rebuilds the ordered index from the deadlines (without recomputing any of them).
+    #[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
+    pub(crate) fn restored(&mut self, setup: Arc<SlaSetup>) {
+        self.setup = setup;
+        self.index = self.due_of.iter().map(|(id, at)| (*at, *id)).collect();
     }
 
     /// The signals of a case so far.

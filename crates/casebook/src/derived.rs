@@ -10,8 +10,8 @@ use crate::error::Result;
 use crate::event::Event;
 use crate::store::StoredEvent;
 
-/// The derived projections.
-#[derive(Debug, Default)]
+/// The derived projections. A snapshot keeps them whole (each through its serde derive).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Derived {
     /// SLA and promise deadlines.
     pub(crate) deadlines: crate::deadlines::Deadlines,

@@ -19,6 +19,9 @@ use crate::table::CaseTable;
 use crate::token::TokenKey;
 use crate::workflow::Workflow;
 
+#[cfg(feature = "snapshots")]
+mod snapshot;
+
 const RETRIES: usize = 3;
 
 /// Makes commits on other streams from the events of a command, appended atomically with them.
@@ -31,6 +34,7 @@ pub struct Casebook<S: Store> {
     ids: Box<dyn IdSource>,
     token_key: Option<TokenKey>,
     state: State,
+    opened: crate::snapshot::Opened,
 }
 
 /// Everything folded from the log.
@@ -228,7 +232,8 @@ impl State {
 }
 
 impl<S: Store> Casebook<S> {
-    /// Opens a casebook on a store, replaying everything it holds.
+    /// Opens a casebook on a store: from its snapshot and the log after it when the store has
+    /// a usable one, else by replaying everything the log holds.
     pub fn open(store: S, ids: Box<dyn IdSource>) -> Result<Self> {
         let state = State::empty(false);
         let mut book = Self {
@@ -236,9 +241,19 @@ impl<S: Store> Casebook<S> {
             ids,
             token_key: None,
             state,
+            opened: crate::snapshot::Opened::Replayed,
         };
+        #[cfg(feature = "snapshots")]
+        if book.resume_from_snapshot() {
+            return Ok(book);
+        }
         book.sync()?;
         Ok(book)
+    }
+
+    /// How this casebook was opened: from a snapshot, or by replaying the whole log (and why).
+    pub fn opened(&self) -> &crate::snapshot::Opened {
+        &self.opened
     }
 
     /// Reads and applies what other writers appended since this casebook last looked.
@@ -618,9 +633,12 @@ impl<S: Store> Casebook<S> {
         self.commit_events(events, None)
     }
 
-    /// Forgets the folded state and replays the whole log (after an erasure rewrote events).
+    /// Forgets the folded state and replays the whole log (after an erasure rewrote events),
+    /// dropping the snapshots, which may hold the old events' content.
     pub(crate) fn rebuild(&mut self) -> Result<()> {
+        self.store.clear_snapshots()?;
         self.state = State::empty(self.token_key.is_some());
+        self.opened = crate::snapshot::Opened::Replayed;
         self.sync()
     }
 

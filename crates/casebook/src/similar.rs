@@ -28,7 +28,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 50;
 
 /// A document of the similar index.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DocKey {
     /// A case.
     Case(CaseId),
@@ -49,7 +49,7 @@ pub fn index_config() -> IndexConfig {
 
 /// The derived index over cases and articles, with what makes visibility checks cheap for
 /// customers: the shared (organisation or public) cases and the cases people participate in.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SimilarIndex {
     index: Option<SearchIndex<DocKey>>,
     shared: HashSet<CaseId, RandomState>,
@@ -80,6 +80,18 @@ fn unavailable() -> Error {
 }
 
 impl SimilarIndex {
+    /// After loading from a snapshot: gives the index its schema and rebuilds what the
+    /// snapshot leaves out (the tokenizer, the key map).
+    #[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
+    pub(crate) fn restored(&mut self) -> Result<()> {
+        match &mut self.index {
+            Some(index) => index
+                .restored(index_config())
+                .map_err(|e| Error::Internal(e.to_string())),
+            None => Ok(()),
+        }
+    }
+
     /// Number of indexed documents.
     pub fn len(&self) -> usize {
         self.index.as_ref().map_or(0, SearchIndex::len)

@@ -101,6 +101,25 @@ pub trait Store: Send {
     fn rewrite(&mut self, _stream: &str, _seq: u64, _payload: &str) -> Result<(), StoreError> {
         Err(StoreError::Unsupported("rewriting events"))
     }
+
+    /// Keeps `data`, a snapshot of the folded state after the event at `position`, in place of
+    /// any older snapshot, atomically: a crash leaves the old snapshot or the new one, whole.
+    /// Snapshots are a cache of the log, never its truth; a store that implements `rewrite`
+    /// must drop them when it rewrites an event. Stores without snapshots say unsupported.
+    fn save_snapshot(&mut self, _position: u64, _data: &[u8]) -> Result<(), StoreError> {
+        Err(StoreError::Unsupported("snapshots"))
+    }
+
+    /// The newest snapshot as `(position, data)`; `None` when there is none (always, for
+    /// stores without snapshots). The core checks it against the log before trusting it.
+    fn load_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        Ok(None)
+    }
+
+    /// Drops every snapshot (after an erasure, or anything else that replays from scratch).
+    fn clear_snapshots(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Checks commits for the common mistakes before a store touches anything.
@@ -152,6 +171,8 @@ pub mod conformance {
         multi_commit_is_atomic(&mut make());
         global_order_and_read_after(&mut make());
         rewrite_keeps_positions(&mut make());
+        snapshots_replace_and_clear(&mut make());
+        rewrite_drops_snapshots(&mut make());
     }
 
     /// Appends and reads back streams and the global log.
@@ -253,6 +274,48 @@ pub mod conformance {
         }
     }
 
+    /// A store with snapshots keeps the newest one only, whole, and forgets it on
+    /// `clear_snapshots`. A store without them says unsupported on save and never returns one.
+    pub fn snapshots_replace_and_clear(store: &mut dyn Store) {
+        store
+            .append(&[commit("case/a", 0, &["1", "2", "3"])])
+            .unwrap();
+        assert_eq!(store.load_snapshot().unwrap(), None);
+        match store.save_snapshot(2, b"at two") {
+            Ok(()) => {
+                assert_eq!(
+                    store.load_snapshot().unwrap(),
+                    Some((2, b"at two".to_vec()))
+                );
+                let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+                store.save_snapshot(3, &big).unwrap();
+                assert_eq!(store.load_snapshot().unwrap(), Some((3, big)));
+                store.save_snapshot(1, b"").unwrap();
+                assert_eq!(store.load_snapshot().unwrap(), Some((1, Vec::new())));
+                store.clear_snapshots().unwrap();
+                assert_eq!(store.load_snapshot().unwrap(), None);
+            }
+            Err(e) => {
+                assert_eq!(e.code(), "unsupported");
+                assert_eq!(store.load_snapshot().unwrap(), None);
+                store.clear_snapshots().unwrap();
+            }
+        }
+    }
+
+    /// Rewriting an event drops the snapshots, which may hold its old content.
+    pub fn rewrite_drops_snapshots(store: &mut dyn Store) {
+        store
+            .append(&[commit("case/a", 0, &["one", "two"])])
+            .unwrap();
+        if store.save_snapshot(2, b"state").is_err() {
+            return;
+        }
+        if store.rewrite("case/a", 1, "erased").is_ok() {
+            assert_eq!(store.load_snapshot().unwrap(), None);
+        }
+    }
+
     /// Rewriting a payload (erasure) keeps the stream, sequence and position.
     pub fn rewrite_keeps_positions(store: &mut dyn Store) {
         store
@@ -288,6 +351,15 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn rewrite(&mut self, stream: &str, seq: u64, payload: &str) -> Result<(), StoreError> {
         (**self).rewrite(stream, seq, payload)
+    }
+    fn save_snapshot(&mut self, position: u64, data: &[u8]) -> Result<(), StoreError> {
+        (**self).save_snapshot(position, data)
+    }
+    fn load_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        (**self).load_snapshot()
+    }
+    fn clear_snapshots(&mut self) -> Result<(), StoreError> {
+        (**self).clear_snapshots()
     }
 }
 

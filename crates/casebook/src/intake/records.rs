@@ -95,7 +95,7 @@ pub struct HeldMessage {
 }
 
 /// The email intake projection.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Intake {
     /// The rules in force.
     pub(crate) config: EmailIntakeConfig,

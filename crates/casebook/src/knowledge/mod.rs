@@ -73,7 +73,7 @@ pub enum Target {
 }
 
 /// The knowledge projection.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Knowledge {
     articles: BTreeMap<String, Article>,
     /// (when, what) for every case solved by a known answer.

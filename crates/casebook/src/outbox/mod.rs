@@ -51,7 +51,7 @@ pub enum NotificationKind {
 }
 
 /// One notification as the outbox keeps it (unprojected: rendered for its recipient on drain).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Notification {
     pub(crate) id: String,
     pub(crate) recipient: String,
@@ -112,7 +112,7 @@ pub(crate) enum OutboxEvent {
 }
 
 /// The outbox projection.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Outbox {
     pub(crate) items: Vec<Notification>,
     index: HashMap<String, usize>,

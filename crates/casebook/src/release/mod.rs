@@ -64,7 +64,7 @@ pub struct ReleaseRecord {
 }
 
 /// The releases, folded from their stream.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Releases {
     pub(crate) list: Vec<ReleaseRecord>,
 }

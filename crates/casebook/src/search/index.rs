@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
+use serde::{Deserialize, Serialize};
 use std::hash::Hash;
 
 use super::{Document, IndexConfig, SearchError, Tokenizer};
@@ -17,10 +18,24 @@ const MAX_DOCS: u64 = u32::MAX as u64 - 1;
 
 /// One occurrence record: document `doc` has the term `tf` times in field `field_tf >> 24`.
 /// A term's postings are sorted by `(doc, field)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(u32, u32)", into = "(u32, u32)")]
 pub(super) struct Posting {
     pub(super) doc: u32,
     pub(super) field_tf: u32,
+}
+
+/// A posting is kept in snapshots as a pair, without field names.
+impl From<(u32, u32)> for Posting {
+    fn from((doc, field_tf): (u32, u32)) -> Self {
+        Posting { doc, field_tf }
+    }
+}
+
+impl From<Posting> for (u32, u32) {
+    fn from(p: Posting) -> Self {
+        (p.doc, p.field_tf)
+    }
 }
 
 impl Posting {
@@ -32,14 +47,14 @@ impl Posting {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct TermEntry {
     pub(super) postings: Vec<Posting>,
     /// Number of distinct documents with the term (in any field).
     pub(super) df: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct DocSlot<K> {
     pub(super) key: K,
     /// Distinct term ids of the document, for removal: ascending, each the varint of its
@@ -84,10 +99,17 @@ fn decode_terms(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// An in-memory BM25F index over documents keyed by `K`.
-#[derive(Debug)]
+/// An in-memory BM25F index over documents keyed by `K`. Its serde form (snapshots) leaves out
+/// the schema, the tokenizer and the key map: [`SearchIndex::restored`] puts them back.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "K: Serialize",
+    deserialize = "K: Deserialize<'de> + Clone + Eq + Hash"
+))]
 pub struct SearchIndex<K> {
+    #[serde(skip, default = "unconfigured")]
     pub(super) config: IndexConfig,
+    #[serde(skip)]
     pub(super) tokenizer: Tokenizer,
     pub(super) term_ids: Map<String, u32>,
     /// Surface word -> id of its stem, so each distinct word is stemmed once.
@@ -97,10 +119,17 @@ pub struct SearchIndex<K> {
     pub(super) docs: Vec<Option<DocSlot<K>>>,
     /// Field lengths, `docs.len() * fields` entries.
     pub(super) lens: Vec<u32>,
+    #[serde(skip)]
     keys: Map<K, u32>,
     pub(super) len_sums: Vec<u64>,
     /// Reused buffer of `(term, field)` occurrences while indexing one document.
+    #[serde(skip)]
     scratch: Vec<(u32, u32)>,
+}
+
+/// The schema of an index read back before [`SearchIndex::restored`] gives it its own.
+fn unconfigured() -> IndexConfig {
+    IndexConfig::new(Vec::new())
 }
 
 impl<K: Clone + Eq + Hash> SearchIndex<K> {
@@ -120,6 +149,30 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             len_sums: vec![0; nfields],
             scratch: Vec::new(),
         })
+    }
+
+    /// After deserializing: takes the schema (which must have as many fields as the index
+    /// was built with) and rebuilds the tokenizer and the key map from the documents.
+    pub fn restored(&mut self, config: IndexConfig) -> Result<(), SearchError> {
+        validate(&config)?;
+        let nfields = config.fields.len();
+        if self.len_sums.len() != nfields || self.lens.len() != self.docs.len() * nfields {
+            return Err(SearchError::InvalidConfig {
+                reason: format!(
+                    "the stored index has {} fields, the schema {nfields}",
+                    self.len_sums.len()
+                ),
+            });
+        }
+        self.tokenizer = Tokenizer::new(config.tokenizer.clone());
+        self.config = config;
+        self.keys = self
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.as_ref().map(|d| (d.key.clone(), i as u32)))
+            .collect();
+        Ok(())
     }
 
     /// The configuration the index was built with.
