@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod erasures;
 mod error;
 mod options;
 mod schema;

@@ -37,11 +37,19 @@ fn has_table(conn: &Connection) -> Result<bool, StoreError> {
 }
 
 /// Replaces the snapshot with `data` at `position`, in one transaction.
-pub(crate) fn save(conn: &mut Connection, position: u64, data: &[u8]) -> Result<(), StoreError> {
+/// `erasures_seen` is the erasure counter of the state being saved: the save is refused as a
+/// conflict when an erasure happened since (see `erasures.rs`).
+pub(crate) fn save(
+    conn: &mut Connection,
+    position: u64,
+    data: &[u8],
+    erasures_seen: Option<u64>,
+) -> Result<(), StoreError> {
     let what = "saving a snapshot";
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| map(what, e))?;
+    crate::erasures::check_fresh(&tx, erasures_seen)?;
     tx.execute_batch(CREATE).map_err(|e| map(what, e))?;
     schema::raise_version(&tx, schema::SNAPSHOTS_VERSION)?;
     tx.execute("DELETE FROM snapshots", [])

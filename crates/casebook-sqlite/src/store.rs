@@ -62,6 +62,9 @@ pub struct SqliteStore {
     conn: Connection,
     path: Option<PathBuf>,
     durability: Durability,
+    /// The erasure counter when the log was last folded from its start or a snapshot loaded
+    /// (see `erasures.rs`): a snapshot of an older state is refused.
+    erasures_seen: std::cell::Cell<Option<u64>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -126,6 +129,7 @@ impl SqliteStore {
             conn,
             path,
             durability,
+            erasures_seen: std::cell::Cell::new(None),
         })
     }
 
@@ -311,6 +315,11 @@ impl Store for SqliteStore {
 
     fn read_all(&self, after: u64, visit: &mut Visit<'_>) -> Result<(), StoreError> {
         let what = "reading the log";
+        if after == 0 {
+            // A fold from the start: what it sees postdates every erasure counted so far.
+            self.erasures_seen
+                .set(Some(crate::erasures::count(&self.conn)?));
+        }
         let mut stmt = self
             .conn
             .prepare_cached(READ_ALL)
@@ -378,16 +387,22 @@ impl Store for SqliteStore {
             .and_then(|mut s| s.execute(params![to_i64(position), payload]))
             .map_err(|e| map(what, e))?;
         crate::snapshots::clear(&tx)?;
+        crate::erasures::raise(&tx)?;
         tx.commit().map_err(|e| map(what, e))?;
         self.checkpoint()?;
         Ok(())
     }
 
     fn save_snapshot(&mut self, position: u64, data: &[u8]) -> Result<(), StoreError> {
-        crate::snapshots::save(&mut self.conn, position, data)
+        crate::snapshots::save(&mut self.conn, position, data, self.erasures_seen.get())
     }
 
     fn load_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        // Counted before the snapshot is read: an erasure in between drops the snapshot (so
+        // this finds none and the log is folded from the start) or leaves the count stale
+        // (so a later save is refused); neither lets erased data be saved again.
+        self.erasures_seen
+            .set(Some(crate::erasures::count(&self.conn)?));
         crate::snapshots::load(&self.conn)
     }
 

@@ -137,3 +137,46 @@ fn erasure_drops_the_snapshot_and_leaves_no_trace() {
     assert_eq!(again.opened(), &Opened::Replayed);
     assert_eq!(again.cases().len(), 20);
 }
+
+#[test]
+fn a_casebook_folded_before_another_process_erased_cannot_save_the_erased_data_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let secret = "SECRET-TEXT-OF-FRANK";
+    let mut eraser = open(&path);
+    report(&mut eraser, "frank", secret, 0);
+    for i in 1..10 {
+        report(&mut eraser, "u1", &format!("export {i} crashes"), i);
+    }
+    // Another app server folded the log while Frank's text was still in it.
+    let mut stale = open(&path);
+    let r = protocol::execute_line(
+        &mut eraser,
+        &json!({"op": "erase", "as": {"role": "admin", "id": "root"}, "person": {"user": "frank"}})
+            .to_string(),
+        t0() + Duration::days(1),
+    );
+    assert!(r.contains("\"ok\":true"), "{r}");
+
+    let err = stale.save_snapshot().unwrap_err();
+    assert_eq!(err.code().as_str(), "conflict", "{err}");
+    assert!(err.to_string().contains("reload"), "{err}");
+    assert_eq!(casebook::Store::load_snapshot(stale.store()).unwrap(), None);
+    drop(stale);
+    eraser.store().checkpoint().unwrap();
+    assert!(
+        !files_contain(dir.path(), secret.as_bytes()),
+        "the refused save wrote nothing"
+    );
+
+    // Reopened after the erasure, the same server saves, and the snapshot holds no trace.
+    let mut fresh = open(&path);
+    fresh.save_snapshot().unwrap();
+    // The eraser itself folded the log again after erasing: it may save too.
+    eraser.save_snapshot().unwrap();
+    drop(fresh);
+    eraser.store().checkpoint().unwrap();
+    drop(eraser);
+    assert!(!files_contain(dir.path(), secret.as_bytes()));
+    assert!(matches!(open(&path).opened(), Opened::FromSnapshot { .. }));
+}
