@@ -242,7 +242,7 @@ impl CaseTable {
             move_key(&mut self.by_tag, None, Some(t), slot);
         }
         if let Some(o) = old.filter(|o| {
-            o.reporter.user != new.reporter.user || o.reporter.email != new.reporter.email
+            o.reporter.user != new.reporter.user || o.reporter.email() != new.reporter.email()
         }) && let Some(k) = new.reporter.index_key()
             && o.reporter.index_key().as_ref() != Some(&k)
         {
@@ -286,10 +286,7 @@ mod tests {
             actor: Actor::system(),
             change: Change::Reported {
                 number,
-                reporter: Reporter {
-                    user: Some(user.into()),
-                    ..Reporter::default()
-                },
+                reporter: Reporter::new(Some(user.into()), None, None),
                 org: None,
                 channel: Channel::Api,
                 logged_by: None,
