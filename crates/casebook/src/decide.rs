@@ -159,24 +159,20 @@ pub fn decide_report(
             ] {
                 opt_len(f, v.as_deref(), l.short_bytes)?;
             }
-            let reporter = Reporter {
-                user: who.id.clone(),
-                email: who.email.clone(),
-                name: who.name.clone(),
-            };
+            let reporter = Reporter::new(who.id.clone(), who.email.clone(), who.name.clone());
             (reporter, who.org.clone(), Some(actor.label()))
         }
         None => {
             let mut reporter = Reporter::from_actor(actor);
             if actor.role == Role::Anonymous {
-                reporter = Reporter {
-                    user: None,
-                    email: report.email.clone(),
-                    name: report.name.clone(),
-                };
+                reporter = Reporter::new(None, report.email.clone(), report.name.clone());
             } else {
-                reporter.email = reporter.email.or_else(|| report.email.clone());
-                reporter.name = reporter.name.or_else(|| report.name.clone());
+                if reporter.email().is_none() {
+                    reporter.set_email(report.email.clone());
+                }
+                if reporter.name().is_none() {
+                    reporter.set_name(report.name.clone());
+                }
             }
             (reporter, actor.org.clone(), None)
         }
@@ -709,11 +705,7 @@ pub fn decide(
             require(Action::AddParticipant)?;
             opt_len("participant.id", id.as_deref(), l.short_bytes)?;
             opt_len("participant.email", email.as_deref(), l.short_bytes)?;
-            let who = Reporter {
-                user: id.clone(),
-                email: email.clone(),
-                name: None,
-            };
+            let who = Reporter::new(id.clone(), email.clone(), None);
             let key = who.index_key().ok_or_else(|| {
                 Error::invalid("participant", "name the participant by id or email")
             })?;

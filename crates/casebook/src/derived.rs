@@ -9,6 +9,7 @@ use crate::case::Case;
 use crate::error::Result;
 use crate::event::Event;
 use crate::store::StoredEvent;
+use crate::table::Slot;
 
 /// The derived projections. A snapshot keeps them whole (each through its serde derive).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -30,8 +31,9 @@ pub(crate) struct Derived {
 impl Derived {
     /// Called after `event` was folded into a case, with the case's new state (the engine
     /// folds most events in place, so the state before is not kept).
-    pub(crate) fn on_case_event(&mut self, new: &Case, event: &Event) -> Result<()> {
-        self.deadlines.on_case_event(new, event);
+    /// `slot` is the case's slot in the table (for a new case, the one it is about to get).
+    pub(crate) fn on_case_event(&mut self, slot: Slot, new: &Case, event: &Event) -> Result<()> {
+        self.deadlines.on_case_event(slot, new, event);
         self.outbox.on_case_event(new, event);
         self.similar.on_case_event(new, event)?;
         self.knowledge.on_case_event(new, event);

@@ -165,19 +165,20 @@ impl State {
         match self.table.slot_of(event.case) {
             None => {
                 let case = crate::fold::start(event)?;
-                derived.on_case_event(&case, event)?;
+                let slot = self.table.len() as crate::table::Slot;
+                derived.on_case_event(slot, &case, event)?;
                 self.table.put(case);
             }
             Some(slot) if !crate::fold::touches_indexes(&event.change) => {
                 self.table.modify_unindexed(slot, |case| {
                     crate::fold::apply_to(case, event)?;
-                    derived.on_case_event(case, event)
+                    derived.on_case_event(slot, case, event)
                 })?;
             }
             Some(slot) => {
                 let mut case = self.table.at(slot).clone();
                 crate::fold::apply_to(&mut case, event)?;
-                derived.on_case_event(&case, event)?;
+                derived.on_case_event(slot, &case, event)?;
                 self.table.put(case);
             }
         }

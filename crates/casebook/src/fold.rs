@@ -222,7 +222,7 @@ pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {
         Change::ReporterMerged { user, name } => {
             case.reporter.user = Some(user.clone());
             if name.is_some() {
-                case.reporter.name = name.clone();
+                case.reporter.set_name(name.clone());
             }
         }
     }

@@ -48,11 +48,11 @@ pub fn index_config() -> IndexConfig {
 }
 
 /// The derived index over cases and articles, with what makes visibility checks cheap for
-/// customers: the shared (organisation or public) cases and the cases people participate in.
+/// customers: the cases people participate in. (Whether a case is shared, organisation or
+/// public, is read from the case itself: a set of shared case ids cost ~34 B a case.)
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SimilarIndex {
     index: Option<SearchIndex<DocKey>>,
-    shared: HashSet<CaseId, RandomState>,
     participating: HashMap<String, Vec<CaseId>, RandomState>,
 }
 
@@ -60,7 +60,6 @@ impl Default for SimilarIndex {
     fn default() -> Self {
         Self {
             index: SearchIndex::new(index_config()).ok(),
-            shared: HashSet::default(),
             participating: HashMap::default(),
         }
     }
@@ -110,11 +109,6 @@ impl SimilarIndex {
         // Only a report sets the text a case is found by; later events leave it as it is.
         if let Change::Reported { .. } = event.change {
             self.index_case(new)?;
-        }
-        if new.visibility == Visibility::Private {
-            self.shared.remove(&new.id);
-        } else {
-            self.shared.insert(new.id);
         }
         if let Change::ParticipantAdded { participant } = &event.change {
             let list = self.participating.entry(participant.clone()).or_default();
@@ -260,11 +254,10 @@ impl<S: Store> Casebook<S> {
             DocKey::Case(id) => {
                 Some(*id) != own
                     && (staff
-                        || ((mine.contains(id) || sim.shared.contains(id))
-                            && self
-                                .cases()
-                                .get(*id)
-                                .is_some_and(|c| self.policy().can_view(c, viewer))))
+                        || self.cases().get(*id).is_some_and(|c| {
+                            (mine.contains(id) || c.visibility != Visibility::Private)
+                                && self.policy().can_view(c, viewer)
+                        }))
             }
             DocKey::Article(a) => knowledge.article(a).is_some_and(|a| staff || !a.internal),
         };

@@ -23,7 +23,7 @@ use crate::store::{StoreError, StoredEvent};
 /// The snapshot format this build writes and reads. Bump it when the body's shape changes in a
 /// way serde cannot read back (a renamed or retyped field of a projection); older snapshots are
 /// then ignored and replaced.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"CBSNAP\r\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");

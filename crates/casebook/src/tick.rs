@@ -20,7 +20,7 @@ use crate::event::{Change, Event};
 use crate::ids::CaseId;
 use crate::outcome::Outcome;
 use crate::store::Store;
-use crate::table::CaseTable;
+use crate::table::{CaseTable, Slot};
 use crate::workflow::Workflow;
 
 type Instant = DateTime<Utc>;
@@ -164,13 +164,14 @@ impl<S: Store> Casebook<S> {
         let mut events = Vec::new();
         let mut quiet = Vec::new();
         for id in self.derived().deadlines.due(now) {
-            if time_rules {
-                // Computed once here; the hook reuses them when it schedules the case again.
-                self.derived_mut().deadlines.remember_clocks(id, now);
-            }
-            let Some(case) = self.cases().get(id) else {
+            let Some(slot) = self.cases().slot_of(id) else {
                 continue;
             };
+            if time_rules {
+                // Computed once here; the hook reuses them when it schedules the case again.
+                self.derived_mut().deadlines.remember_clocks(slot, id, now);
+            }
+            let case = self.cases().at(slot);
             let changes = self.due_changes(case, actor, now)?;
             if changes.is_empty() {
                 quiet.push(case.clone());
@@ -205,8 +206,10 @@ impl<S: Store> Casebook<S> {
             fold_into(&mut folded, &changes, actor, now)?;
             scratch = Some(folded);
         }
-        let signals = deadlines.signals(case.id);
-        let clocks = deadlines.clocks_at(case.id, now);
+        // A case not in the table (none is) has no signals: a slot past the end.
+        let slot = self.cases().slot_of(case.id).unwrap_or(Slot::MAX);
+        let signals = deadlines.signals(slot);
+        let clocks = deadlines.clocks_at(slot, case.id, now);
         let due: Vec<_> = time_candidates(
             &setup.rules,
             scratch.as_ref().unwrap_or(case),
@@ -238,7 +241,9 @@ impl<S: Store> Casebook<S> {
     }
 
     fn reschedule(&mut self, case: &Case, now: Instant) {
-        self.derived_mut().deadlines.schedule(case, now);
+        if let Some(slot) = self.cases().slot_of(case.id) {
+            self.derived_mut().deadlines.schedule(slot, case, now);
+        }
     }
 
     /// Stores and applies events (of one or many cases) atomically, and lists them.

@@ -206,15 +206,15 @@ pub fn view(
     let reporter = match rel {
         Relation::Staff(_) | Relation::Reporter => Some(ReporterView {
             user: case.reporter.user.clone(),
-            email: case.reporter.email.clone(),
-            name: case.reporter.name.clone(),
+            email: case.reporter.email().map(str::to_owned),
+            name: case.reporter.name().map(str::to_owned),
             anonymous: case.reporter.is_anonymous(),
         }),
         Relation::OrgMember | Relation::Participant | Relation::Public if case.show_reporter => {
             Some(ReporterView {
                 user: None,
                 email: None,
-                name: case.reporter.name.clone(),
+                name: case.reporter.name().map(str::to_owned),
                 anonymous: case.reporter.is_anonymous(),
             })
         }

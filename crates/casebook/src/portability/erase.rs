@@ -90,7 +90,7 @@ fn scrub_event(e: &mut Event, who: &Identity, pseudonym: &str) -> bool {
             diagnostics,
             ..
         } => {
-            if own_case || who.is(reporter.user.as_deref(), reporter.email.as_deref()) {
+            if own_case || who.is(reporter.user.as_deref(), reporter.email()) {
                 *reporter = Reporter::default();
                 *org = None;
                 *subject = ERASED.into();
@@ -148,11 +148,10 @@ pub fn erase<S: Store>(
     };
     for case in book.cases().iter() {
         let r = &case.reporter;
-        if who.is(r.user.as_deref(), r.email.as_deref()) {
+        if who.is(r.user.as_deref(), r.email()) {
             who.own_cases.insert(case.id);
             who.users.extend(r.user.clone());
-            who.emails
-                .extend(r.email.as_ref().map(|e| e.to_lowercase()));
+            who.emails.extend(r.email().map(|e| e.to_lowercase()));
         }
     }
     // One streaming pass; only the rewritten payloads (the person's own events) are held. The

@@ -100,7 +100,7 @@ pub fn merge_identity<S: Store>(
         if case.reporter.user.is_some() {
             continue;
         }
-        let by_email = matches!((&email, &case.reporter.email), (Some(a), Some(b)) if *a == b.trim().to_lowercase());
+        let by_email = matches!((&email, case.reporter.email()), (Some(a), Some(b)) if *a == b.trim().to_lowercase());
         if by_email || token_case == Some(case.id) {
             events.push(Event {
                 case: case.id,

@@ -6,6 +6,7 @@ use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
 use std::hash::Hash;
 
+use super::keys::DocKeys;
 use super::{Document, IndexConfig, SearchError, Tokenizer};
 
 /// Bits of a posting's `field_tf` that hold the term frequency; the field index is above them.
@@ -120,7 +121,7 @@ pub struct SearchIndex<K> {
     /// Field lengths, `docs.len() * fields` entries.
     pub(super) lens: Vec<u32>,
     #[serde(skip)]
-    keys: Map<K, u32>,
+    keys: DocKeys,
     pub(super) len_sums: Vec<u64>,
     /// Reused buffer of `(term, field)` occurrences while indexing one document.
     #[serde(skip)]
@@ -145,7 +146,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             terms: Vec::new(),
             docs: Vec::new(),
             lens: Vec::new(),
-            keys: Map::default(),
+            keys: DocKeys::default(),
             len_sums: vec![0; nfields],
             scratch: Vec::new(),
         })
@@ -166,12 +167,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         }
         self.tokenizer = Tokenizer::new(config.tokenizer.clone());
         self.config = config;
-        self.keys = self
-            .docs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| d.as_ref().map(|d| (d.key.clone(), i as u32)))
-            .collect();
+        self.keys.rebuild(&self.docs);
         Ok(())
     }
 
@@ -187,12 +183,12 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
 
     /// True when no document is indexed.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.keys.len() == 0
     }
 
     /// True when a document with this key is indexed.
     pub fn contains(&self, key: &K) -> bool {
-        self.keys.contains_key(key)
+        self.keys.get(&self.docs, key).is_some()
     }
 
     /// Number of distinct terms ever interned (terms are not forgotten on removal).
@@ -301,7 +297,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             key: key.clone(),
             terms: encode_terms(&distinct),
         }));
-        self.keys.insert(key.clone(), doc_id);
+        self.keys.insert(&self.docs, doc_id);
         Ok(())
     }
 
@@ -316,7 +312,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
 
     /// Removes the document with this key; returns whether it was indexed.
     pub fn remove(&mut self, key: &K) -> bool {
-        let Some(doc_id) = self.keys.remove(key) else {
+        let Some(doc_id) = self.keys.remove(&self.docs, key) else {
             return false;
         };
         let Some(slot) = self.docs[doc_id as usize].take() else {
@@ -351,7 +347,6 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         for (old, slot) in std::mem::take(&mut self.docs).into_iter().enumerate() {
             if let Some(slot) = slot {
                 remap[old] = docs.len() as u32;
-                self.keys.insert(slot.key.clone(), docs.len() as u32);
                 lens.extend_from_slice(&self.lens[old * nfields..(old + 1) * nfields]);
                 docs.push(Some(slot));
             }
@@ -364,6 +359,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         }
         self.docs = docs;
         self.lens = lens;
+        self.keys.rebuild(&self.docs);
     }
 
     /// Average length of each field over the live documents (at least a tiny positive value).

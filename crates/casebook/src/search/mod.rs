@@ -23,6 +23,7 @@
 //! ```
 
 mod index;
+mod keys;
 mod rank;
 pub mod tokenize;
 
