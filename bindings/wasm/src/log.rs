@@ -114,7 +114,9 @@ impl SavedLog {
                 )));
             }
         }
-        serde_json::from_value(head)
+        // Read again from the text (not from `head`): the events' types are read from text
+        // everywhere else, so the module keeps one reader of each.
+        serde_json::from_str(text)
             .map_err(|e| corrupt(format!("the saved log is not well-formed: {e}")))
     }
 

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit --strict` against the generated .d.ts: the public surface is typed.
-import { Casebook, type CaseView, type CasebookError, type CasebookResponse, type OutboxEntry } from 'casebook-wasm';
+import { Casebook, registerZone, type CaseView, type CasebookError, type CasebookResponse, type OutboxEntry } from 'casebook-wasm';
 
 const book: Casebook = new Casebook({ seed: 1, now: () => new Date() });
 const me = { role: 'customer', id: 'u1' } as const;
@@ -29,3 +29,7 @@ const again: Casebook = Casebook.restore(saved, { seed: book.seed });
 void first; void n; void again;
 // @ts-expect-error: the description is required
 book.report(me, { subject: 'no description' });
+
+// Time zones come from the host (TZif bytes); the call is typed.
+const zoneBytes: Uint8Array = new Uint8Array(0);
+if (zoneBytes.length > 0) registerZone('Europe/Berlin', zoneBytes);

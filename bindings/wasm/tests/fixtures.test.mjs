@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { wasm, repoRoot, FIXED_NOW } from './helpers.mjs';
+import { wasm, repoRoot, pkgDir, FIXED_NOW } from './helpers.mjs';
 
 const dir = path.join(repoRoot, 'tests/fixtures');
 const refPath = process.env.CASEBOOK_PROTOCOL_REFERENCE || path.join(repoRoot, 'out/wasm/reference.json');
@@ -53,9 +53,32 @@ test('the build names its operations', () => {
   for (const op of available) assert.ok(wasm.allOps().includes(op), op);
 });
 
+// The module has no zone database: the zones a fixture's calendars name are registered from the
+// TZif files shipped beside the module (pkg/zones), as a page does (protocol_reference registers
+// the same ones on the Rust side).
+const zonesDir = path.join(pkgDir, '..', 'zones');
+function registerZones(v) {
+  if (Array.isArray(v)) v.forEach(registerZones);
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'time_zone' && typeof x === 'string' && x !== 'UTC') {
+        wasm.registerZone(x, fs.readFileSync(path.join(zonesDir, x)));
+      }
+      registerZones(x);
+    }
+  }
+}
+
+test('a zone registers from its TZif file; bad data throws a CasebookError', () => {
+  wasm.registerZone('Europe/Berlin', fs.readFileSync(path.join(zonesDir, 'Europe/Berlin')));
+  assert.throws(() => wasm.registerZone('Mars/Olympus', new Uint8Array([1, 2, 3])),
+    (e) => e instanceof Error && e.name === 'CasebookError' && e.code === 'invalid_argument');
+});
+
 for (const file of files) {
   test(`fixture ${file}: identical to the Rust protocol`, () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    registerZones(fixture);
     const checkExpect = !leftOut(fixture);
     const objects = new wasm.Casebook({ seed: 1, now: FIXED_NOW });
     const lines = new wasm.Casebook({ seed: 1, now: FIXED_NOW });

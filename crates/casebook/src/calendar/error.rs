@@ -10,7 +10,16 @@ pub enum CalendarError {
     #[error("calendar JSON is invalid: {0}")]
     InvalidJson(String),
     /// The time zone is not an IANA zone name.
-    #[error("unknown time zone {0:?}: use an IANA name such as \"Europe/Berlin\"")]
+    #[cfg_attr(
+        feature = "tzdb",
+        error("unknown time zone {0:?}: use an IANA name such as \"Europe/Berlin\"")
+    )]
+    #[cfg_attr(
+        not(feature = "tzdb"),
+        error(
+            "unknown time zone {0:?}: use an IANA name such as \"Europe/Berlin\", registered by the host first (this build has no zone database)"
+        )
+    )]
     UnknownTimeZone(String),
     /// A key of `hours` is not a weekday.
     #[error("unknown weekday {0:?}: use mon, tue, wed, thu, fri, sat or sun")]

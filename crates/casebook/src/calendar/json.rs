@@ -174,9 +174,14 @@ impl Calendar {
     }
 
     /// Reads and validates a calendar from a parsed JSON value.
+    ///
+    /// Read from the value written back as text, through the same reader as
+    /// [`Calendar::from_json_str`] (one reader in a build), with messages that name no line and
+    /// column of that text.
     pub fn from_json_value(value: serde_json::Value) -> Result<Calendar, CalendarError> {
-        let raw: Raw =
-            serde_json::from_value(value).map_err(|e| CalendarError::InvalidJson(e.to_string()))?;
+        let raw: Raw = serde_json::to_string(&value)
+            .and_then(|text| serde_json::from_str(&text))
+            .map_err(|e| CalendarError::InvalidJson(crate::protocol::error_message(&e)))?;
         from_raw(raw)
     }
 

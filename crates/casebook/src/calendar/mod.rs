@@ -22,7 +22,7 @@ pub use ics::parse_ics_holidays;
 pub use model::{Calendar, Holiday, OpeningInterval};
 pub use parse::{Amount, parse_amount, parse_duration, parse_instant};
 pub use timeline::Timeline;
-pub use zone::{Tz, TzOffset, UnknownZone};
+pub use zone::{Tz, TzOffset, UnknownZone, ZoneDataError};
 
 /// Named calendars, as SLA policies refer to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

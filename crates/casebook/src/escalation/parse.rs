@@ -241,10 +241,13 @@ pub fn parse_rules(value: &Value) -> Result<Vec<Rule>, RuleError> {
     let mut rules: Vec<Rule> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let n = i + 1;
-        let raw: RawRule =
-            serde_json::from_value(item.clone()).map_err(|e| RuleError::InvalidJson {
+        // Read from text like the rest of the configuration (one reader in a build); the
+        // message names no line and column of that text.
+        let raw: RawRule = serde_json::to_string(item)
+            .and_then(|text| serde_json::from_str(&text))
+            .map_err(|e| RuleError::InvalidJson {
                 rule: n,
-                message: e.to_string(),
+                message: crate::protocol::error_message(&e),
             })?;
         if raw.name.trim().is_empty() {
             return Err(RuleError::EmptyName { rule: n });

@@ -8,6 +8,7 @@ mod features;
 mod request;
 mod response;
 
+pub use decode::error_message;
 pub use features::{available_ops, missing_feature};
 pub use request::{Op, Request};
 pub use response::{ConfigSummary, ErrorBody, OpResult, Response};
