@@ -364,8 +364,13 @@ fn reports_summary(dir: &Path, quick: bool) {
         .sum();
     let (mut tc, mut tp) = (Duration::ZERO, Duration::ZERO);
     for (i, b) in batches.into_iter().enumerate() {
-        let p = plain.append(&b);
-        let c = cb.append(b);
+        let (p, c) = if i % 2 == 0 {
+            let p = plain.append(&b);
+            (p, cb.append(b))
+        } else {
+            let c = cb.append(b.clone());
+            (plain.append(&b), c)
+        };
         if i >= warm {
             tc += c;
             tp += p;
