@@ -90,7 +90,11 @@ impl Reports {
             .expect("the batch's events");
         self.read = last;
         self.keys_version += 1;
-        assert_eq!(commits.len(), REPORTS + 1, "one key claim and one case per report");
+        assert_eq!(
+            commits.len(),
+            REPORTS + 1,
+            "one key claim and one case per report"
+        );
         commits
     }
 }
