@@ -345,6 +345,12 @@ fn summary(f: &mut Fixture, quick: bool) {
 /// Batches of 1,000 reports into a fresh Casebook store and a fresh plain log, interleaved
 /// (a few untimed batches first, so both files start past their first pages).
 fn reports_summary(dir: &Path, quick: bool) {
+    for advance in [true, false] {
+        reports_rounds(dir, quick, advance);
+    }
+}
+
+fn reports_rounds(dir: &Path, quick: bool, advance: bool) {
     let rounds: usize = if quick {
         2
     } else {
@@ -354,9 +360,10 @@ fn reports_summary(dir: &Path, quick: bool) {
             .unwrap_or(40)
     };
     let warm = if quick { 1 } else { 5 };
-    let mut cb = Cb::open(&dir.join("reports.db"));
-    let mut plain = Plain::open(&dir.join("reports-plain.db"));
-    let mut made = Reports::new(3);
+    let name = if advance { "reports" } else { "reports-1ms" };
+    let mut cb = Cb::open(&dir.join(format!("{name}.db")));
+    let mut plain = Plain::open(&dir.join(format!("{name}-plain.db")));
+    let mut made = Reports::new(3, advance);
     let batches: Vec<Vec<Commit>> = (0..warm + rounds).map(|_| made.next_batch()).collect();
     let bytes: usize = batches[0]
         .iter()
@@ -378,10 +385,14 @@ fn reports_summary(dir: &Path, quick: bool) {
     }
     let n = (rounds * REPORTS) as f64;
     let (rc, rp) = (n / tc.as_secs_f64(), n / tp.as_secs_f64());
+    let when = if advance {
+        "a batch a millisecond"
+    } else {
+        "every batch in the same millisecond"
+    };
     println!(
-        "\n== report batches: {rounds} rounds of {REPORTS} reports (+1 key claim), {} payload \
-         bytes a batch ==",
-        bytes
+        "\n== report batches ({when}): {rounds} rounds of {REPORTS} reports (+1 key claim), \
+         {bytes} payload bytes a batch =="
     );
     println!(
         "append of 1000 reports: casebook {rc:>9.0} reports/s | baseline (plain log, same rows) \

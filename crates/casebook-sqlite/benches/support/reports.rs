@@ -33,11 +33,15 @@ fn report(n: u64) -> (Report, Actor) {
 }
 
 /// Makes batches of [`REPORTS`] reports, each one millisecond after the previous one (so the
-/// case ids, UUID v7, grow as they do in production).
+/// case ids, UUID v7, grow as they do in production), or all at one time (as the engine bench
+/// does: the ids are then random within that millisecond, and new names land anywhere in the
+/// store's index of names).
 pub struct Reports {
     book: Casebook<MemoryStore>,
     start: DateTime<Utc>,
     made: u64,
+    /// Whether each batch is one millisecond after the previous one.
+    advance: bool,
     /// The position of the last event already turned into commits.
     read: u64,
     /// The version of the `keys` stream in the store the batches go to.
@@ -45,7 +49,7 @@ pub struct Reports {
 }
 
 impl Reports {
-    pub fn new(seed: u64) -> Reports {
+    pub fn new(seed: u64, advance: bool) -> Reports {
         let book = Casebook::open(MemoryStore::new(), Box::new(SeededIds::new(seed)))
             .expect("a memory casebook");
         let start = DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
@@ -55,6 +59,7 @@ impl Reports {
             book,
             start,
             made: 0,
+            advance,
             read: 0,
             keys_version: 0,
         }
@@ -62,7 +67,12 @@ impl Reports {
 
     /// The commits of the next batch, for a store that got every earlier batch.
     pub fn next_batch(&mut self) -> Vec<Commit> {
-        let now = self.start + Duration::milliseconds((self.made / REPORTS as u64) as i64);
+        let ms = if self.advance {
+            self.made / REPORTS as u64
+        } else {
+            0
+        };
+        let now = self.start + Duration::milliseconds(ms as i64);
         let batch: Vec<(Report, Actor)> = (self.made..self.made + REPORTS as u64)
             .map(report)
             .collect();
