@@ -4,6 +4,10 @@
 //! `cargo bench -p casebook-sqlite --bench store` prints criterion's figures, then a summary
 //! measured in interleaved rounds (Casebook, baseline, Casebook, ...) so that load from other
 //! processes hits both alike. `CASEBOOK_BENCH_EVENTS` sets the size of the read test (1,000,000).
+//!
+//! `CASEBOOK_BENCH_PARTS=reports` runs only the append of report batches (the core's own
+//! commits of 1,000 reports: the key claim and one new case stream per report) against the
+//! same rows in the plain log, in interleaved rounds; `CASEBOOK_BENCH_ROUNDS` sets their number.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -16,6 +20,11 @@ use casebook::store::{Commit, Store, StoredEvent};
 use casebook_sqlite::{SqliteOptions, SqliteStore};
 use criterion::{Criterion, SamplingMode, Throughput};
 use rusqlite::{Connection, params};
+
+mod support {
+    pub mod reports;
+}
+use support::reports::{REPORTS, Reports};
 
 /// Commits per batched append, and events per commit.
 const BATCH_COMMITS: usize = 1000;
@@ -333,8 +342,75 @@ fn summary(f: &mut Fixture, quick: bool) {
     );
 }
 
+/// Batches of 1,000 reports into a fresh Casebook store and a fresh plain log, interleaved
+/// (a few untimed batches first, so both files start past their first pages).
+fn reports_summary(dir: &Path, quick: bool) {
+    for advance in [true, false] {
+        reports_rounds(dir, quick, advance);
+    }
+}
+
+fn reports_rounds(dir: &Path, quick: bool, advance: bool) {
+    let rounds: usize = if quick {
+        2
+    } else {
+        std::env::var("CASEBOOK_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(40)
+    };
+    let warm = if quick { 1 } else { 5 };
+    let name = if advance { "reports" } else { "reports-1ms" };
+    let mut cb = Cb::open(&dir.join(format!("{name}.db")));
+    let mut plain = Plain::open(&dir.join(format!("{name}-plain.db")));
+    let mut made = Reports::new(3, advance);
+    let batches: Vec<Vec<Commit>> = (0..warm + rounds).map(|_| made.next_batch()).collect();
+    let bytes: usize = batches[0]
+        .iter()
+        .flat_map(|c| c.payloads.iter().map(|p| p.len()))
+        .sum();
+    let (mut tc, mut tp) = (Duration::ZERO, Duration::ZERO);
+    for (i, b) in batches.into_iter().enumerate() {
+        let (p, c) = if i % 2 == 0 {
+            let p = plain.append(&b);
+            (p, cb.append(b))
+        } else {
+            let c = cb.append(b.clone());
+            (plain.append(&b), c)
+        };
+        if i >= warm {
+            tc += c;
+            tp += p;
+        }
+    }
+    let n = (rounds * REPORTS) as f64;
+    let (rc, rp) = (n / tc.as_secs_f64(), n / tp.as_secs_f64());
+    let when = if advance {
+        "a batch a millisecond"
+    } else {
+        "every batch in the same millisecond"
+    };
+    println!(
+        "\n== report batches ({when}): {rounds} rounds of {REPORTS} reports (+1 key claim), \
+         {bytes} payload bytes a batch =="
+    );
+    println!(
+        "append of 1000 reports: casebook {rc:>9.0} reports/s | baseline (plain log, same rows) \
+         {rp:>9.0} rows/s | ratio {:.2} | load {}",
+        rc / rp,
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--test");
+    if std::env::var("CASEBOOK_BENCH_PARTS").is_ok_and(|p| p.split(',').any(|p| p == "reports")) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        reports_summary(dir.path(), quick);
+        return;
+    }
     let events = if quick {
         10_000
     } else {
@@ -353,4 +429,5 @@ fn main() {
     criterion_benches(&mut c, &mut f);
     c.final_summary();
     summary(&mut f, quick);
+    reports_summary(dir.path(), quick);
 }

@@ -10,46 +10,107 @@ use crate::options::{Durability, SqliteOptions};
 use crate::schema;
 
 const HEAD: &str = "SELECT coalesce(max(position), 0) FROM events";
-const STREAM: &str = "SELECT id, version, last FROM streams WHERE name = ?1";
+const STREAM: &str = "SELECT version, last FROM streams WHERE name = ?1";
 const NEW_STREAM: &str = "INSERT INTO streams (name, version, last) VALUES (?1, ?2, ?3)";
-const SET_VERSION: &str = "UPDATE streams SET version = ?2, last = ?3 WHERE id = ?1";
+const SET_VERSION: &str = "UPDATE streams SET version = ?2, last = ?3 WHERE name = ?1";
 const INSERT: &str =
-    "INSERT INTO events (position, stream_id, seq, prev, payload) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO events (position, stream, seq, prev, payload) VALUES (?1, ?2, ?3, ?4, ?5)";
 /// Rows per multi-row INSERT: fewer statement executions for large appends.
 const CHUNK: usize = 16;
 const INSERT_CHUNK: &str = concat!(
-    "INSERT INTO events (position, stream_id, seq, prev, payload) VALUES ",
+    "INSERT INTO events (position, stream, seq, prev, payload) VALUES ",
     "(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),",
     "(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),(?,?,?,?,?),",
     "(?,?,?,?,?),(?,?,?,?,?)"
 );
+const NEW_STREAMS_CHUNK: &str = concat!(
+    "INSERT INTO streams (name, version, last) VALUES ",
+    "(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),",
+    "(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?),(?,?,?)"
+);
 
-/// One row of `events` waiting to be inserted: position, stream id, seq, prev, payload.
-type Row<'a> = (i64, i64, i64, i64, &'a str);
+/// One row of `events` waiting to be inserted: position, stream, seq, prev, payload.
+type Row<'a> = (i64, &'a str, i64, i64, &'a str);
+
+/// One new row of `streams`: name, version, last.
+type NewStream<'a> = (&'a str, i64, i64);
 
 fn insert_rows(tx: &Connection, rows: &[Row<'_>]) -> Result<(), rusqlite::Error> {
     let mut chunks = rows.chunks_exact(CHUNK);
     if rows.len() >= CHUNK {
         let mut many = tx.prepare_cached(INSERT_CHUNK)?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 5);
         for chunk in &mut chunks {
-            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 5);
-            for (position, id, seq, prev, payload) in chunk {
-                params.extend([position as &dyn rusqlite::ToSql, id, seq, prev, payload]);
+            params.clear();
+            for (position, stream, seq, prev, payload) in chunk {
+                params.extend([position as &dyn rusqlite::ToSql, stream, seq, prev, payload]);
             }
             many.execute(params.as_slice())?;
         }
     }
     let mut one = tx.prepare_cached(INSERT)?;
-    for (position, id, seq, prev, payload) in chunks.remainder() {
-        one.execute(params![position, id, seq, prev, payload])?;
+    for (position, stream, seq, prev, payload) in chunks.remainder() {
+        one.execute(params![position, stream, seq, prev, payload])?;
     }
     Ok(())
 }
-const READ_ALL: &str = "SELECT e.position, s.name, e.seq, e.payload \
-     FROM events AS e CROSS JOIN streams AS s ON s.id = e.stream_id \
-     WHERE e.position > ?1 ORDER BY e.position";
-const EVENT_AT: &str = "SELECT stream_id, seq, prev, payload FROM events WHERE position = ?1";
-const LINK_AT: &str = "SELECT stream_id, seq, prev, '' FROM events WHERE position = ?1";
+
+/// Inserts the rows of new streams, 16 a statement. A name already taken breaks the primary key
+/// of `streams`: the error names the first stream of `rows` that exists, with its version.
+fn insert_new_streams(tx: &Connection, rows: &[NewStream<'_>]) -> Result<(), StoreError> {
+    let what = "appending events";
+    let taken = |e: rusqlite::Error, rows: &[NewStream<'_>]| -> StoreError {
+        if !is_unique_violation(&e) {
+            return map(what, e);
+        }
+        for (name, _, _) in rows {
+            let found: Result<Option<i64>, _> = tx
+                .prepare_cached(STREAM)
+                .and_then(|mut s| s.query_row([name], |r| r.get(0)).optional());
+            match found {
+                Ok(Some(actual)) => {
+                    return match to_u64("stream version", actual) {
+                        Ok(actual) => StoreError::Conflict {
+                            stream: (*name).to_string(),
+                            expected: 0,
+                            actual,
+                        },
+                        Err(e) => e,
+                    };
+                }
+                Ok(None) => {}
+                Err(e) => return map(what, e),
+            }
+        }
+        map(what, e)
+    };
+    let mut chunks = rows.chunks_exact(CHUNK);
+    if rows.len() >= CHUNK {
+        let mut many = tx
+            .prepare_cached(NEW_STREAMS_CHUNK)
+            .map_err(|e| map(what, e))?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(CHUNK * 3);
+        for chunk in &mut chunks {
+            params.clear();
+            for (name, version, last) in chunk {
+                params.extend([name as &dyn rusqlite::ToSql, version, last]);
+            }
+            many.execute(params.as_slice())
+                .map_err(|e| taken(e, chunk))?;
+        }
+    }
+    let mut one = tx.prepare_cached(NEW_STREAM).map_err(|e| map(what, e))?;
+    for row @ (name, version, last) in chunks.remainder() {
+        one.execute(params![name, version, last])
+            .map_err(|e| taken(e, std::slice::from_ref(row)))?;
+    }
+    Ok(())
+}
+
+const READ_ALL: &str =
+    "SELECT position, stream, seq, payload FROM events WHERE position > ?1 ORDER BY position";
+const EVENT_AT: &str = "SELECT stream, seq, prev, payload FROM events WHERE position = ?1";
+const LINK_AT: &str = "SELECT stream, seq, prev, '' FROM events WHERE position = ?1";
 const VERSION: &str = "SELECT version FROM streams WHERE name = ?1";
 const REWRITE: &str = "UPDATE events SET payload = ?2 WHERE position = ?1";
 
@@ -159,7 +220,7 @@ impl SqliteStore {
 
     /// Visits a stream's events from the last to the first by following their `prev` links,
     /// checking that the chain stays in the stream and counts down to sequence 1. `sql` reads
-    /// (stream_id, seq, prev, payload) at a position; `visit` gets (position, seq, payload) and
+    /// (stream, seq, prev, payload) at a position; `visit` gets (position, seq, payload) and
     /// returns false to stop early.
     fn walk(
         &self,
@@ -168,28 +229,29 @@ impl SqliteStore {
         visit: &mut dyn FnMut(u64, u64, String) -> bool,
     ) -> Result<(), StoreError> {
         let what = "reading a stream";
-        let found: Option<(i64, i64, i64)> = self
+        let found: Option<(i64, i64)> = self
             .conn
             .prepare_cached(STREAM)
             .and_then(|mut s| {
-                s.query_row([stream], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                s.query_row([stream], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
             })
             .map_err(|e| map(what, e))?;
-        let Some((id, version, mut position)) = found else {
+        let Some((version, mut position)) = found else {
             return Ok(());
         };
         let mut at = self.conn.prepare_cached(sql).map_err(|e| map(what, e))?;
         let mut expected = version;
         while expected > 0 {
-            let (sid, seq, prev, payload): (i64, i64, i64, String) = at
+            let (same, seq, prev, payload): (bool, i64, i64, String) = at
                 .query_row([position], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    let same = r.get_ref(0)?.as_str()? == stream;
+                    Ok((same, r.get(1)?, r.get(2)?, r.get(3)?))
                 })
                 .optional()
                 .map_err(|e| map(what, e))?
                 .ok_or_else(|| broken(stream, position))?;
-            if sid != id || seq != expected || prev >= position {
+            if !same || seq != expected || prev >= position {
                 return Err(broken(stream, position));
             }
             if !visit(
@@ -231,50 +293,38 @@ impl Store for SqliteStore {
         let mut position = Self::read_head(&tx)?;
         {
             let mut find = tx.prepare_cached(STREAM).map_err(|e| map(what, e))?;
-            let mut create = tx.prepare_cached(NEW_STREAM).map_err(|e| map(what, e))?;
             let mut bump = tx.prepare_cached(SET_VERSION).map_err(|e| map(what, e))?;
             let mut rows: Vec<Row<'_>> =
                 Vec::with_capacity(commits.iter().map(|c| c.payloads.len()).sum());
+            let mut new_streams: Vec<NewStream<'_>> = Vec::new();
             for c in commits {
+                let stream = c.stream.as_str();
                 if c.expected_version == 0 && !c.payloads.is_empty() {
-                    // A new stream (every report): the unique index on the name is the conflict
-                    // check, so the insert is the only lookup.
+                    // A new stream (every report): the primary key of `streams` is the conflict
+                    // check, so its insert (16 rows a statement, below) is the only lookup.
                     let new_version = to_i64(c.payloads.len() as u64);
-                    let new_last = to_i64(position + c.payloads.len() as u64);
-                    match create.execute(params![c.stream, new_version, new_last]) {
-                        Ok(_) => {}
-                        Err(e) if is_unique_violation(&e) => {
-                            let actual: i64 = find
-                                .query_row([&c.stream], |r| r.get(1))
-                                .map_err(|e| map(what, e))?;
-                            return Err(StoreError::Conflict {
-                                stream: c.stream.clone(),
-                                expected: 0,
-                                actual: to_u64("stream version", actual)?,
-                            });
-                        }
-                        Err(e) => return Err(map(what, e)),
-                    }
-                    let id = tx.last_insert_rowid();
+                    new_streams.push((stream, new_version, to_i64(position) + new_version));
                     let mut prev = 0;
                     for (i, payload) in c.payloads.iter().enumerate() {
                         position += 1;
                         let here = to_i64(position);
-                        rows.push((here, id, to_i64(i as u64 + 1), prev, payload.as_str()));
+                        rows.push((here, stream, to_i64(i as u64 + 1), prev, payload.as_str()));
                         prev = here;
                     }
                     continue;
                 }
-                let found: Option<(i64, i64, i64)> = find
-                    .query_row([&c.stream], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                let found: Option<(i64, i64)> = find
+                    .query_row([stream], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
                     .map_err(|e| map(what, e))?;
                 let (actual, mut prev) = match found {
-                    Some((_, v, last)) => (to_u64("stream version", v)?, last),
+                    Some((v, last)) => (to_u64("stream version", v)?, last),
                     None => (0, 0),
                 };
                 if actual != c.expected_version {
-                    // Dropping `tx` rolls back whatever earlier commits of this append wrote.
+                    // An earlier new stream of this append may conflict too: that one is
+                    // reported first. Dropping `tx` rolls back whatever was written.
+                    insert_new_streams(&tx, &new_streams)?;
                     return Err(StoreError::Conflict {
                         stream: c.stream.clone(),
                         expected: c.expected_version,
@@ -284,29 +334,20 @@ impl Store for SqliteStore {
                 if c.payloads.is_empty() {
                     continue;
                 }
+                // Here the stream exists: a missing one has version 0, handled above.
                 let new_version = to_i64(actual + c.payloads.len() as u64);
                 let new_last = to_i64(position + c.payloads.len() as u64);
-                let id = match found {
-                    Some((id, _, _)) => {
-                        bump.execute(params![id, new_version, new_last])
-                            .map_err(|e| map(what, e))?;
-                        id
-                    }
-                    None => {
-                        create
-                            .execute(params![c.stream, new_version, new_last])
-                            .map_err(|e| map(what, e))?;
-                        tx.last_insert_rowid()
-                    }
-                };
+                bump.execute(params![stream, new_version, new_last])
+                    .map_err(|e| map(what, e))?;
                 for (i, payload) in c.payloads.iter().enumerate() {
                     position += 1;
                     let seq = to_i64(actual + i as u64 + 1);
                     let here = to_i64(position);
-                    rows.push((here, id, seq, prev, payload.as_str()));
+                    rows.push((here, stream, seq, prev, payload.as_str()));
                     prev = here;
                 }
             }
+            insert_new_streams(&tx, &new_streams)?;
             insert_rows(&tx, &rows).map_err(|e| map(what, e))?;
         }
         tx.commit().map_err(|e| map(what, e))?;
@@ -442,12 +483,13 @@ fn check_distinct_streams(commits: &[Commit]) -> Result<(), StoreError> {
     }
 }
 
-/// True for the error of an insert that broke a UNIQUE constraint (a stream name taken).
+/// True for the error of an insert that broke the primary key of `streams` (a name taken).
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(
         e,
         rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
     )
 }
 

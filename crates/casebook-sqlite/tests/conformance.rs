@@ -142,3 +142,46 @@ fn large_batch_with_a_repeated_stream_is_refused_whole() {
     assert_eq!(s.head().unwrap(), 100);
     assert_eq!(s.stream_version("case/new0").unwrap(), 0);
 }
+
+#[test]
+fn a_taken_name_in_a_large_batch_of_new_streams_is_the_conflict_reported() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.append(&[commit("case/23", 0, &["old"]), commit("keys", 0, &["k1"])])
+        .unwrap();
+    // 40 new streams (two statements of 16 rows and 8 single rows), one of them taken.
+    let mut batch = vec![commit("keys", 1, &["k2"])];
+    batch.extend((0..40).map(|i| commit(&format!("case/{i}"), 0, &["new"])));
+    match s.append(&batch).unwrap_err() {
+        casebook::StoreError::Conflict {
+            stream,
+            expected,
+            actual,
+        } => assert_eq!((stream.as_str(), expected, actual), ("case/23", 0, 1)),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(s.head().unwrap(), 2, "nothing of the batch was written");
+    assert_eq!(s.stream_version("keys").unwrap(), 1);
+    assert_eq!(s.stream_version("case/0").unwrap(), 0);
+    // The same among the single-row inserts at the end, and reported before a later stale
+    // commit to an existing stream.
+    batch.truncate(1);
+    batch.extend((30..47).map(|i| commit(&format!("case/{i}"), 0, &["new"])));
+    batch.push(commit("case/23", 0, &["again"]));
+    batch.push(commit("case/23-old", 0, &["stale"]));
+    s.append(&[commit("case/23-old", 0, &["v1"])]).unwrap();
+    let err = s.append(&batch).unwrap_err();
+    assert!(
+        matches!(err, casebook::StoreError::Conflict { ref stream, expected: 0, actual: 1 } if stream == "case/23"),
+        "{err:?}"
+    );
+    // Without the taken name the batch goes in whole, with its chains.
+    batch.truncate(batch.len() - 2);
+    batch.push(commit("case/23-old", 1, &["v2"]));
+    assert_eq!(s.append(&batch).unwrap(), 3 + 1 + 17 + 1);
+    assert_eq!(s.stream_version("keys").unwrap(), 2);
+    let keys = s.read_stream("keys").unwrap();
+    assert_eq!(keys.iter().map(|e| e.position).collect::<Vec<_>>(), [2, 4]);
+    assert_eq!(s.read_stream("case/46").unwrap()[0].position, 21);
+    let old = s.read_stream("case/23-old").unwrap();
+    assert_eq!(old.iter().map(|e| e.position).collect::<Vec<_>>(), [3, 22]);
+}
