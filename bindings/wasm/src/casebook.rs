@@ -10,7 +10,7 @@ use casebook::query::ListFilter;
 use casebook::summary::{CaseSummary, ListView};
 use casebook::view::CaseView;
 use casebook::{Actor, Outcome, Report};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::book::Book;
@@ -84,22 +84,46 @@ struct MyCasesOptions {
     limit: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct CasePage<'a> {
-    cases: &'a [CaseView],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct SummaryPage<'a> {
-    cases: &'a [CaseSummary],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<&'a str>,
-}
-
 fn err(e: ProtocolError) -> JsValue {
     js_error(&e)
+}
+
+fn unwritable(e: serde_json::Error) -> JsValue {
+    err(ProtocolError {
+        code: casebook::ErrorCode::Internal,
+        message: format!("the result could not be written: {e}"),
+    })
+}
+
+/// A case view as plain JS objects: written by the core's one-pass writer (the same text serde
+/// writes), then `JSON.parse`.
+fn case_to_js(case: &CaseView) -> Result<JsValue, JsValue> {
+    let mut text = String::with_capacity(1024);
+    case.write_json(&mut text).map_err(unwritable)?;
+    parse_json(&text)
+}
+
+/// A page `{cases, next?}` as plain JS objects, each case written by `write`.
+fn page_to_js<T>(
+    cases: &[T],
+    next: Option<&str>,
+    mut write: impl FnMut(&T, &mut String) -> serde_json::Result<()>,
+) -> Result<JsValue, JsValue> {
+    let mut text = String::with_capacity(64 + 512 * cases.len());
+    text.push_str("{\"cases\":[");
+    for (i, c) in cases.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        write(c, &mut text).map_err(unwritable)?;
+    }
+    text.push(']');
+    if let Some(n) = next {
+        text.push_str(",\"next\":");
+        casebook::view_json::string(&mut text, n);
+    }
+    text.push('}');
+    parse_json(&text)
 }
 
 fn option(options: &JsValue, name: &str) -> Result<JsValue, JsValue> {
@@ -177,7 +201,7 @@ impl Casebook {
 
     fn case(&self, actor: JsActor, op: Op) -> Result<JsCaseView, JsValue> {
         match self.run(actor, op)? {
-            OpResult::Case { case } => Ok(to_js(&*case)?.unchecked_into()),
+            OpResult::Case { case } => Ok(case_to_js(&case)?.unchecked_into()),
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a case".into(),
@@ -251,11 +275,9 @@ impl Casebook {
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCasePage, JsValue> {
         match self.my_list(actor, options, None)? {
-            OpResult::Cases { cases, next } => Ok(to_js(&CasePage {
-                cases: &cases,
-                next: next.as_deref(),
-            })?
-            .unchecked_into()),
+            OpResult::Cases { cases, next } => {
+                Ok(page_to_js(&cases, next.as_deref(), CaseView::write_json)?.unchecked_into())
+            }
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a list".into(),
@@ -273,10 +295,14 @@ impl Casebook {
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCaseSummaryPage, JsValue> {
         match self.my_list(actor, options, Some(ListView::Summary))? {
-            OpResult::CaseSummaries { cases, next } => Ok(to_js(&SummaryPage {
-                cases: &cases,
-                next: next.as_deref(),
-            })?
+            OpResult::CaseSummaries { cases, next } => Ok(page_to_js(
+                &cases,
+                next.as_deref(),
+                |c: &CaseSummary, out: &mut String| {
+                    c.write_json(out);
+                    Ok(())
+                },
+            )?
             .unchecked_into()),
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
