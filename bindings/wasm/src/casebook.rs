@@ -7,8 +7,9 @@
 
 use casebook::protocol::{Op, OpResult, ProtocolError, Request};
 use casebook::query::ListFilter;
-use casebook::summary::{CaseSummary, ListView};
+use casebook::summary::ListView;
 use casebook::view::CaseView;
+use casebook::view_json;
 use casebook::{Actor, Outcome, Report};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -100,29 +101,6 @@ fn unwritable(e: serde_json::Error) -> JsValue {
 fn case_to_js(case: &CaseView) -> Result<JsValue, JsValue> {
     let mut text = String::with_capacity(1024);
     case.write_json(&mut text).map_err(unwritable)?;
-    parse_json(&text)
-}
-
-/// A page `{cases, next?}` as plain JS objects, each case written by `write`.
-fn page_to_js<T>(
-    cases: &[T],
-    next: Option<&str>,
-    mut write: impl FnMut(&T, &mut String) -> serde_json::Result<()>,
-) -> Result<JsValue, JsValue> {
-    let mut text = String::with_capacity(64 + 512 * cases.len());
-    text.push_str("{\"cases\":[");
-    for (i, c) in cases.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        write(c, &mut text).map_err(unwritable)?;
-    }
-    text.push(']');
-    if let Some(n) = next {
-        text.push_str(",\"next\":");
-        casebook::view_json::string(&mut text, n);
-    }
-    text.push('}');
     parse_json(&text)
 }
 
@@ -252,12 +230,14 @@ impl Casebook {
             .inner
             .with(|b| b.execute_text(line, now))
             .map_err(err)?;
-        serde_json::to_string(&response).map_err(|e| {
+        let mut text = String::with_capacity(1024);
+        view_json::write_response(&mut text, &response).map_err(|e| {
             err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: format!("the response could not be written: {e}"),
             })
-        })
+        })?;
+        Ok(text)
     }
 
     /// Reports a problem; only `description` is required. Returns the new case with its timeline
@@ -276,7 +256,9 @@ impl Casebook {
     ) -> Result<JsCasePage, JsValue> {
         match self.my_list(actor, options, None)? {
             OpResult::Cases { cases, next } => {
-                Ok(page_to_js(&cases, next.as_deref(), CaseView::write_json)?.unchecked_into())
+                let mut text = String::with_capacity(64 + 1024 * cases.len());
+                view_json::case_page(&mut text, &cases, next.as_deref()).map_err(unwritable)?;
+                Ok(parse_json(&text)?.unchecked_into())
             }
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
@@ -295,15 +277,11 @@ impl Casebook {
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCaseSummaryPage, JsValue> {
         match self.my_list(actor, options, Some(ListView::Summary))? {
-            OpResult::CaseSummaries { cases, next } => Ok(page_to_js(
-                &cases,
-                next.as_deref(),
-                |c: &CaseSummary, out: &mut String| {
-                    c.write_json(out);
-                    Ok(())
-                },
-            )?
-            .unchecked_into()),
+            OpResult::CaseSummaries { cases, next } => {
+                let mut text = String::with_capacity(64 + 256 * cases.len());
+                view_json::summary_page(&mut text, &cases, next.as_deref());
+                Ok(parse_json(&text)?.unchecked_into())
+            }
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a list of summaries".into(),

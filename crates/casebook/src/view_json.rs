@@ -6,12 +6,14 @@
 //! round trip. These writers emit exactly the text `serde_json::to_string` gives for the same
 //! value (the tests compare the two on views of every kind), with the keys as literals, plain
 //! strings copied whole and times written digit by digit. The rare nested parts (diagnostics,
-//! links, commitments, outcome details, clocks, attachments) still go through serde.
+//! links, commitments, outcome details, clocks, attachments) still go through serde, and so do
+//! responses that carry no case.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::Serialize;
 
 use crate::case::Visibility;
+use crate::protocol::{OpResult, Response};
 use crate::summary::{CaseSummary, SummaryOutcome};
 use crate::view::{ActorView, CaseView, DuplicateOfView, OutcomeView, ReporterView, TimelineEntry};
 
@@ -67,11 +69,12 @@ fn digits(buf: &mut [u8], at: usize, mut n: u32, width: usize) -> usize {
 /// Appends a time as a JSON string, the RFC 3339 text chrono's serde writes
 /// (`2026-01-01T09:30:00Z`, with `.fff`, `.ffffff` or `.fffffffff` when there are fractions).
 pub fn time(out: &mut String, t: &DateTime<Utc>) {
+    let t = t.naive_utc();
     let year = t.year();
     let nano = t.nanosecond();
     if !(0..=9999).contains(&year) || nano >= 1_000_000_000 {
         // Signed years and leap seconds: chrono's own serde.
-        if let Ok(text) = serde_json::to_string(t) {
+        if let Ok(text) = serde_json::to_string(&t.and_utc()) {
             out.push_str(&text);
         }
         return;
@@ -361,6 +364,70 @@ impl CaseSummary {
         uint(out, v.version);
         out.push('}');
     }
+}
+
+/// Appends a page of case views, `{"cases":[...],"next":"..."}`, as `list` answers it.
+pub fn case_page(
+    out: &mut String,
+    cases: &[CaseView],
+    next: Option<&str>,
+) -> serde_json::Result<()> {
+    out.push_str("{\"cases\":[");
+    for (i, c) in cases.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        c.write_json(out)?;
+    }
+    out.push(']');
+    opt_string(out, ",\"next\":", next);
+    out.push('}');
+    Ok(())
+}
+
+/// Appends a page of case summaries, `{"cases":[...],"next":"..."}`.
+pub fn summary_page(out: &mut String, cases: &[CaseSummary], next: Option<&str>) {
+    out.push_str("{\"cases\":[");
+    for (i, c) in cases.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        c.write_json(out);
+    }
+    out.push(']');
+    opt_string(out, ",\"next\":", next);
+    out.push('}');
+}
+
+/// Appends a protocol response, the same text `serde_json::to_string` writes: answers carrying
+/// cases through the writers above, every other answer and every error through serde.
+pub fn write_response(out: &mut String, r: &Response) -> serde_json::Result<()> {
+    let Some(result) = r.result.as_ref().filter(|_| r.error.is_none()) else {
+        return serde(out, r);
+    };
+    let start = out.len();
+    out.push_str(if r.ok {
+        "{\"ok\":true"
+    } else {
+        "{\"ok\":false"
+    });
+    opt_string(out, ",\"id\":", r.id.as_deref());
+    out.push_str(",\"result\":");
+    match result {
+        OpResult::Case { case } => {
+            out.push_str("{\"case\":");
+            case.write_json(out)?;
+            out.push('}');
+        }
+        OpResult::Cases { cases, next } => case_page(out, cases, next.as_deref())?,
+        OpResult::CaseSummaries { cases, next } => summary_page(out, cases, next.as_deref()),
+        _ => {
+            out.truncate(start);
+            return serde(out, r);
+        }
+    }
+    out.push('}');
+    Ok(())
 }
 
 #[cfg(test)]

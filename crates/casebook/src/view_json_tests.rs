@@ -18,9 +18,9 @@ fn summary_text(v: &CaseSummary) -> String {
     out
 }
 
-/// Every case view and summary the shared fixtures answer, written both ways.
+/// Every response, case view and summary the shared fixtures answer, written both ways.
 #[test]
-fn views_of_every_fixture_are_written_as_serde_writes_them() {
+fn views_and_responses_of_every_fixture_are_written_as_serde_writes_them() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -29,7 +29,7 @@ fn views_of_every_fixture_are_written_as_serde_writes_them() {
         .collect();
     files.sort();
     let now = "2026-01-01T00:00:00Z".parse().unwrap();
-    let (mut views, mut summaries) = (0, 0);
+    let (mut views, mut summaries, mut responses) = (0, 0, 0);
     let mut keys = BTreeSet::new();
     let mut check = |case: &Value, keys: &mut BTreeSet<String>| {
         if let Some(o) = case.as_object() {
@@ -64,8 +64,13 @@ fn views_of_every_fixture_are_written_as_serde_writes_them() {
                 (Value::String(raw), _) => raw.clone(),
                 (_, req) => req.to_string(),
             };
-            let response: Value =
-                serde_json::from_str(&protocol::execute_line(&mut book, &line, now)).unwrap();
+            let typed = protocol::execute(&mut book, &line, now);
+            let text = serde_json::to_string(&typed).unwrap();
+            let mut written = String::new();
+            write_response(&mut written, &typed).unwrap();
+            assert_eq!(written, text, "{line}");
+            responses += 1;
+            let response: Value = serde_json::from_str(&text).unwrap();
             let result = &response["result"];
             if result["case"].is_object() {
                 check(&result["case"], &mut keys);
@@ -80,8 +85,12 @@ fn views_of_every_fixture_are_written_as_serde_writes_them() {
         for view in ["full", "summary"] {
             let line =
                 format!(r#"{{"op":"list","as":{{"role":"agent","id":"z"}},"view":"{view}"}}"#);
-            let response: Value =
-                serde_json::from_str(&protocol::execute_line(&mut book, &line, now)).unwrap();
+            let typed = protocol::execute(&mut book, &line, now);
+            let text = serde_json::to_string(&typed).unwrap();
+            let mut written = String::new();
+            write_response(&mut written, &typed).unwrap();
+            assert_eq!(written, text, "{line}");
+            let response: Value = serde_json::from_str(&text).unwrap();
             for c in response["result"]["cases"].as_array().into_iter().flatten() {
                 check(c, &mut keys);
             }
