@@ -232,7 +232,7 @@ pub fn view(
             let mut key = String::with_capacity(key_prefix.len() + 8);
             key.push_str(key_prefix);
             key.push('-');
-            crate::view_json::uint(&mut key, u64::from(case.number));
+            crate::view_json::uint(&mut key, case.number);
             key
         },
         subject: case.subject.clone(),

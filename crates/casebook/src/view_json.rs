@@ -89,9 +89,9 @@ pub fn time(out: &mut String, t: &DateTime<Utc>) {
     let mut end = digits(&mut buf, 18, t.second(), 2);
     if nano != 0 {
         buf[end] = b'.';
-        end = if nano % 1_000_000 == 0 {
+        end = if nano.is_multiple_of(1_000_000) {
             digits(&mut buf, end + 1, nano / 1_000_000, 3)
-        } else if nano % 1_000 == 0 {
+        } else if nano.is_multiple_of(1_000) {
             digits(&mut buf, end + 1, nano / 1_000, 6)
         } else {
             digits(&mut buf, end + 1, nano, 9)

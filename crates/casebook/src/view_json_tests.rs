@@ -100,6 +100,7 @@ fn views_and_responses_of_every_fixture_are_written_as_serde_writes_them() {
         views > 50 && summaries > 0,
         "{views} views, {summaries} summaries"
     );
+    assert!(responses > 100, "{responses} responses");
     for key in [
         "reporter",
         "diagnostics",
