@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
-const pkg = path.join(root, 'bindings/wasm/pkg');
+// CASEBOOK_WASM_BENCH_PKG: another build's pkg folder (node/ and web/), e.g. main's, to compare.
+const pkg = process.env.CASEBOOK_WASM_BENCH_PKG || path.join(root, 'bindings/wasm/pkg');
 const target = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (us) => `${us.toFixed(1)} µs`;
@@ -34,6 +35,36 @@ function roundTripBody(list = 'myCases') {
     return batches;`;
 }
 
+function splitBody() {
+  // The calls of the round trip one at a time (Node only): µs per call, median of 9 batches.
+  return `
+    const me = { role: 'customer', id: 'u1' };
+    const report = { description: 'Export to PDF crashes on large reports' };
+    const line = JSON.stringify({ op: 'list', as: me, filter: { mine: true }, limit: 10, view: 'summary' });
+    const calls = {
+      report: (book) => book.report(me, report),
+      myCases: (book) => book.myCases(me, { limit: 10 }),
+      myCaseSummaries: (book) => book.myCaseSummaries(me, { limit: 10 }),
+      'executeJson summary list': (book) => book.executeJson(line),
+      get: (book) => book.get(me, 'CB-50'),
+    };
+    const out = {};
+    for (const [name, call] of Object.entries(calls)) {
+      const batches = [];
+      for (let b = -1; b < 9; b++) {
+        const book = new Casebook({ seed: 1, now: '2026-01-01T00:00:00Z' });
+        for (let i = 0; i < 100; i++) book.report(me, report);
+        const n = 2000;
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) call(book);
+        if (b >= 0) batches.push((performance.now() - t0) * 1000 / n);
+        book.free();
+      }
+      out[name] = batches.sort((a, b) => a - b)[4];
+    }
+    return out;`;
+}
+
 function native(name) {
   const f = path.join(target, 'criterion/wasm_roundtrip', name, 'new/estimates.json');
   try { return JSON.parse(fs.readFileSync(f, 'utf8')).median.point_estimate / 1000; } catch { return null; }
@@ -51,7 +82,8 @@ async function node() {
   const { Casebook } = createRequire(import.meta.url)(glue);
   const batches = new Function('Casebook', roundTripBody())(Casebook);
   const lean = new Function('Casebook', roundTripBody('myCaseSummaries'))(Casebook);
-  return { roundTrip: median(batches), summaries: median(lean), instantiate: median(inst) };
+  const split = new Function('Casebook', splitBody())(Casebook);
+  return { roundTrip: median(batches), summaries: median(lean), instantiate: median(inst), split };
 }
 
 async function chromium() {
@@ -94,16 +126,20 @@ const core = native('core_report_my_cases');
 const book = native('book_report_my_cases');
 const bookJson = native('book_report_my_cases_json');
 const leanJson = native('book_report_my_case_summaries_json');
+const viewJson = native('book_report_my_cases_view_json');
 console.log(`native core   report+myCases: ${core === null ? 'n/a (run the criterion bench)' : fmt(core)}`);
 console.log(`native Book   report+myCases: ${book === null ? 'n/a' : fmt(book)}  (baseline for the ratio)`);
 console.log(`native Book + JSON results:   ${bookJson === null ? 'n/a' : fmt(bookJson)}`);
 console.log(`native Book + JSON, summaries: ${leanJson === null ? 'n/a' : fmt(leanJson)}`);
+console.log(`native Book + view_json:      ${viewJson === null ? 'n/a' : fmt(viewJson)}  (the writer the module uses)`);
 for (const [name, run] of [['node', node], ['chromium', chromium]]) {
   const r = await run();
   const ratio = book ? ` = ${(r.roundTrip / book).toFixed(2)}x native Book` +
-    (bookJson ? `, ${(r.roundTrip / bookJson).toFixed(2)}x native Book+JSON` : '') : '';
+    (bookJson ? `, ${(r.roundTrip / bookJson).toFixed(2)}x native Book+JSON` : '') +
+    (viewJson ? `, ${(r.roundTrip / viewJson).toFixed(2)}x native Book+view_json` : '') : '';
   console.log(`${name.padEnd(8)} report+myCases: ${fmt(r.roundTrip)} (target < 50 µs)${ratio}; ` +
     `instantiation: ${r.instantiate.toFixed(2)} ms (target < 30 ms)`);
   const leanRatio = leanJson ? ` = ${(r.summaries / leanJson).toFixed(2)}x native Book+JSON (summaries)` : '';
   console.log(`${name.padEnd(8)} report+myCaseSummaries: ${fmt(r.summaries)} (target < 50 µs)${leanRatio}`);
+  for (const [call, us] of Object.entries(r.split || {})) console.log(`${name.padEnd(8)}   ${call} alone: ${fmt(us)}`);
 }

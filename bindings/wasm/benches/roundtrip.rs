@@ -1,11 +1,13 @@
 //! Native baseline for the WebAssembly benchmark (benches/bench.mjs): the same report + myCases
 //! round trip, on a casebook holding 100 cases, through the core directly and through `Book`
 //! (what the JS class calls), and through `Book` plus writing each result as JSON text (all the
-//! Rust-side work of a JS call). bench.mjs divides its per-call times by these.
+//! Rust-side work of a JS call, as serde writes it and as the module writes it since
+//! casebook::view_json). bench.mjs divides its per-call times by these.
 
-use casebook::protocol::{self, Op, Request};
+use casebook::protocol::{self, Op, OpResult, Request};
 use casebook::query::ListFilter;
 use casebook::summary::ListView;
+use casebook::view_json;
 use casebook::{Actor, Casebook, MemoryStore, Report, Role, SeededIds};
 use casebook_wasm::Book;
 use chrono::{DateTime, Utc};
@@ -111,6 +113,30 @@ fn bench(c: &mut Criterion) {
                 black_box(serde_json::to_string(&r).expect("json"));
                 let l = book.handle(&summaries, now).expect("list");
                 black_box(serde_json::to_string(&l).expect("json"));
+            }
+            t0.elapsed()
+        })
+    });
+    // What the module writes per call since the one-pass writer: `report` and `myCases` answer
+    // with casebook::view_json (byte for byte the text serde writes).
+    g.bench_function("book_report_my_cases_view_json", |b| {
+        b.iter_custom(|iters| {
+            let mut book = Book::new(1).expect("book");
+            for _ in 0..100 {
+                book.handle(&report, now).expect("report");
+            }
+            let t0 = Instant::now();
+            for _ in 0..iters {
+                if let OpResult::Case { case } = book.handle(&report, now).expect("report") {
+                    let mut text = String::new();
+                    case.write_json(&mut text).expect("json");
+                    black_box(text);
+                }
+                if let OpResult::Cases { cases, next } = book.handle(&list, now).expect("list") {
+                    let mut text = String::new();
+                    view_json::case_page(&mut text, &cases, next.as_deref()).expect("json");
+                    black_box(text);
+                }
             }
             t0.elapsed()
         })

@@ -7,10 +7,11 @@
 
 use casebook::protocol::{Op, OpResult, ProtocolError, Request};
 use casebook::query::ListFilter;
-use casebook::summary::{CaseSummary, ListView};
+use casebook::summary::ListView;
 use casebook::view::CaseView;
+use casebook::view_json;
 use casebook::{Actor, Outcome, Report};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::book::Book;
@@ -84,22 +85,23 @@ struct MyCasesOptions {
     limit: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct CasePage<'a> {
-    cases: &'a [CaseView],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct SummaryPage<'a> {
-    cases: &'a [CaseSummary],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<&'a str>,
-}
-
 fn err(e: ProtocolError) -> JsValue {
     js_error(&e)
+}
+
+fn unwritable(e: serde_json::Error) -> JsValue {
+    err(ProtocolError {
+        code: casebook::ErrorCode::Internal,
+        message: format!("the result could not be written: {e}"),
+    })
+}
+
+/// A case view as plain JS objects: written by the core's one-pass writer (the same text serde
+/// writes), then `JSON.parse`.
+fn case_to_js(case: &CaseView) -> Result<JsValue, JsValue> {
+    let mut text = String::with_capacity(1024);
+    case.write_json(&mut text).map_err(unwritable)?;
+    parse_json(&text)
 }
 
 fn option(options: &JsValue, name: &str) -> Result<JsValue, JsValue> {
@@ -177,7 +179,7 @@ impl Casebook {
 
     fn case(&self, actor: JsActor, op: Op) -> Result<JsCaseView, JsValue> {
         match self.run(actor, op)? {
-            OpResult::Case { case } => Ok(to_js(&*case)?.unchecked_into()),
+            OpResult::Case { case } => Ok(case_to_js(&case)?.unchecked_into()),
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a case".into(),
@@ -228,12 +230,14 @@ impl Casebook {
             .inner
             .with(|b| b.execute_text(line, now))
             .map_err(err)?;
-        serde_json::to_string(&response).map_err(|e| {
+        let mut text = String::with_capacity(1024);
+        view_json::write_response(&mut text, &response).map_err(|e| {
             err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: format!("the response could not be written: {e}"),
             })
-        })
+        })?;
+        Ok(text)
     }
 
     /// Reports a problem; only `description` is required. Returns the new case with its timeline
@@ -251,11 +255,11 @@ impl Casebook {
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCasePage, JsValue> {
         match self.my_list(actor, options, None)? {
-            OpResult::Cases { cases, next } => Ok(to_js(&CasePage {
-                cases: &cases,
-                next: next.as_deref(),
-            })?
-            .unchecked_into()),
+            OpResult::Cases { cases, next } => {
+                let mut text = String::with_capacity(64 + 1024 * cases.len());
+                view_json::case_page(&mut text, &cases, next.as_deref()).map_err(unwritable)?;
+                Ok(parse_json(&text)?.unchecked_into())
+            }
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a list".into(),
@@ -273,11 +277,11 @@ impl Casebook {
         options: Option<JsMyCasesOptions>,
     ) -> Result<JsCaseSummaryPage, JsValue> {
         match self.my_list(actor, options, Some(ListView::Summary))? {
-            OpResult::CaseSummaries { cases, next } => Ok(to_js(&SummaryPage {
-                cases: &cases,
-                next: next.as_deref(),
-            })?
-            .unchecked_into()),
+            OpResult::CaseSummaries { cases, next } => {
+                let mut text = String::with_capacity(64 + 256 * cases.len());
+                view_json::summary_page(&mut text, &cases, next.as_deref());
+                Ok(parse_json(&text)?.unchecked_into())
+            }
             _ => Err(err(ProtocolError {
                 code: casebook::ErrorCode::Internal,
                 message: "the core answered with something other than a list of summaries".into(),

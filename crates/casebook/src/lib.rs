@@ -57,6 +57,7 @@ pub mod table;
 pub mod tick;
 pub mod token;
 pub mod view;
+pub mod view_json;
 pub mod workflow;
 
 pub use actor::{Actor, Role};

@@ -200,7 +200,6 @@ pub fn view(
     let staff = rel.is_staff();
     let own = rel == Relation::Reporter;
     let state = workflow.state(&case.status);
-    let me = crate::decide::person_key(viewer);
     // Reporter identity: staff and the reporter see it; colleagues and participants see the name
     // when the case is shared with them; the public only when the reporter opted in.
     let reporter = match rel {
@@ -222,8 +221,20 @@ pub fn view(
     };
     let duplicates = case.duplicates().count();
     CaseView {
-        id: case.id.to_string(),
-        key: format!("{key_prefix}-{}", case.number),
+        // The same text as `to_string()` and `format!("{key_prefix}-{n}")`, without `fmt`.
+        id: case
+            .id
+            .0
+            .hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer())
+            .to_owned(),
+        key: {
+            let mut key = String::with_capacity(key_prefix.len() + 8);
+            key.push_str(key_prefix);
+            key.push('-');
+            crate::view_json::uint(&mut key, case.number);
+            key
+        },
         subject: case.subject.clone(),
         description: case.description.clone(),
         status: case.status.clone(),
@@ -258,7 +269,9 @@ pub fn view(
             .collect(),
         votes: case.voters().len() + duplicates,
         duplicates,
-        watching: me.is_some_and(|k| case.watchers().contains(&k)),
+        // The viewer's key is built only when someone watches (most cases in a list).
+        watching: !case.watchers().is_empty()
+            && crate::decide::person_key(viewer).is_some_and(|k| case.watchers().contains(&k)),
         outcome: case.outcome().map(OutcomeView::from),
         commitments: case.commitments().to_vec(),
         visibility: case.visibility,
