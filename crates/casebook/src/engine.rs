@@ -19,8 +19,11 @@ use crate::table::CaseTable;
 use crate::token::TokenKey;
 use crate::workflow::Workflow;
 
+mod scratch;
 #[cfg(feature = "snapshots")]
 mod snapshot;
+
+use scratch::Scratch;
 
 const RETRIES: usize = 3;
 
@@ -36,42 +39,6 @@ pub struct Casebook<S: Store> {
     state: State,
     opened: crate::snapshot::Opened,
     scratch: Scratch,
-}
-
-/// Buffers of the report path kept between appends: a batch of 1,000 reports needs ~0.5 MB of
-/// events and commits, and allocating that afresh for every batch (the allocator maps it and
-/// consolidates its free lists each time) made batches slower per report than single reports.
-#[derive(Default)]
-struct Scratch {
-    events: Vec<Event>,
-    commits: Vec<Commit>,
-}
-
-/// The most entries a scratch buffer keeps between appends (a larger batch's are freed).
-const SCRATCH_KEEP: usize = 1024;
-
-impl Scratch {
-    /// Takes the buffers, empty, with room for `n` reports.
-    fn take(&mut self, n: usize) -> (Vec<Event>, Vec<Commit>) {
-        let (mut events, mut commits) = (
-            std::mem::take(&mut self.events),
-            std::mem::take(&mut self.commits),
-        );
-        events.clear();
-        commits.clear();
-        events.reserve(n);
-        commits.reserve(n + 1);
-        (events, commits)
-    }
-
-    /// Gives the (emptied) buffers back for the next append.
-    fn keep(&mut self, mut events: Vec<Event>, mut commits: Vec<Commit>) {
-        events.clear();
-        commits.clear();
-        events.shrink_to(SCRATCH_KEEP);
-        commits.shrink_to(SCRATCH_KEEP + 1);
-        (self.events, self.commits) = (events, commits);
-    }
 }
 
 /// Everything folded from the log.
@@ -174,7 +141,7 @@ impl State {
                 .get(event.case)
                 .is_none_or(|c| c.version < event.seq)
             {
-                self.apply_event(&event)?;
+                self.apply_owned(event)?;
             }
         } else if e.stream == KEYS_STREAM {
             if e.seq > self.keys_version {
@@ -192,6 +159,20 @@ impl State {
             self.derived.on_stream_event(e)?;
         }
         self.head = self.head.max(e.position);
+        Ok(())
+    }
+
+    /// As [`apply_event`](Self::apply_event), for an event that is not needed afterwards: a
+    /// report's text, reporter and organisation move into the new case instead of being copied
+    /// (the derived hooks read them from the case, which is what they are given).
+    fn apply_owned(&mut self, mut event: Event) -> Result<()> {
+        if self.table.slot_of(event.case).is_some() {
+            return self.apply_event(&event);
+        }
+        let case = crate::fold::start_taking(&mut event)?;
+        let slot = self.table.len() as crate::table::Slot;
+        self.derived.on_case_event(slot, &case, &event)?;
+        self.table.put_new(case);
         Ok(())
     }
 
@@ -593,7 +574,7 @@ impl<S: Store> Casebook<S> {
             book.state.next_number += claimed;
             let written = 1 + events.len() as u64;
             for e in events.drain(..) {
-                book.state.apply_event(&e)?;
+                book.state.apply_owned(e)?;
             }
             book.scratch.keep(events, commits);
             book.after_append(head, written)?;

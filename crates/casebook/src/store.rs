@@ -271,7 +271,11 @@ pub mod conformance {
             .collect();
         assert_eq!(
             got,
-            [("case/a", 1, "a1"), ("case/a", 2, "a2"), ("case/b", 1, "b1")]
+            [
+                ("case/a", 1, "a1"),
+                ("case/a", 2, "a2"),
+                ("case/b", 1, "b1")
+            ]
         );
         assert_eq!(store.stream_version("keys").unwrap(), 0);
         let mut stale = vec![commit("case/c", 0, &["c1"]), commit("case/a", 1, &["x"])];
