@@ -100,8 +100,11 @@ mod tests {
     use super::super::{Tokenizer, TokenizerConfig};
     use proptest::prelude::*;
 
-    /// The terms (and whether each still needs stemming) of both paths.
-    fn both(t: &Tokenizer, text: &str) -> (Vec<(String, bool)>, Vec<(String, bool)>) {
+    /// Terms, each with whether it still needs stemming.
+    type Terms = Vec<(String, bool)>;
+
+    /// The terms of both paths.
+    fn both(t: &Tokenizer, text: &str) -> (Terms, Terms) {
         let (mut fast, mut general) = (Vec::new(), Vec::new());
         t.ascii_code_tokens(text, &mut |w, s| fast.push((w.to_string(), s)));
         t.general_tokens(text, &mut |w, s| general.push((w.to_string(), s)));
