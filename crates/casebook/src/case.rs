@@ -186,11 +186,30 @@ impl Reporter {
 
     /// The key reporters' cases are indexed by: the user id, else the lower-cased email.
     pub fn index_key(&self) -> Option<String> {
+        let mut key = String::new();
+        self.write_index_key(&mut key).then_some(key)
+    }
+
+    /// Writes [`index_key`](Self::index_key) into `out` (cleared first), without allocating
+    /// when `out` has room; false (and `out` empty) for an anonymous reporter.
+    pub fn write_index_key(&self, out: &mut String) -> bool {
+        out.clear();
         match (&self.user, self.email()) {
-            (Some(u), _) => Some(format!("u:{u}")),
-            (None, Some(e)) => Some(format!("e:{}", e.to_lowercase())),
-            (None, None) => None,
+            (Some(u), _) => {
+                out.push_str("u:");
+                out.push_str(u);
+            }
+            (None, Some(e)) => {
+                out.push_str("e:");
+                if e.is_ascii() {
+                    out.extend(e.chars().map(|c| c.to_ascii_lowercase()));
+                } else {
+                    out.push_str(&e.to_lowercase());
+                }
+            }
+            (None, None) => return false,
         }
+        true
     }
 
     /// The reporter an actor is, when it reports for itself.
@@ -626,5 +645,13 @@ mod reporter_tests {
         assert_eq!(empty, Reporter::default());
         let by_email: Reporter = serde_json::from_str(r#"{"email":"X@Y.z"}"#).expect("decodes");
         assert_eq!(by_email.index_key().as_deref(), Some("e:x@y.z"));
+        let mut buf = String::from("left over");
+        assert!(r.write_index_key(&mut buf));
+        assert_eq!(buf, "u:u1");
+        let accented = Reporter::new(None, Some("ÉLODIE@Example.FR".into()), None);
+        assert!(accented.write_index_key(&mut buf));
+        assert_eq!(buf, "e:élodie@example.fr");
+        assert!(!empty.write_index_key(&mut buf));
+        assert!(buf.is_empty() && empty.index_key().is_none());
     }
 }

@@ -19,8 +19,11 @@ use crate::table::CaseTable;
 use crate::token::TokenKey;
 use crate::workflow::Workflow;
 
+mod scratch;
 #[cfg(feature = "snapshots")]
 mod snapshot;
+
+use scratch::Scratch;
 
 const RETRIES: usize = 3;
 
@@ -35,6 +38,7 @@ pub struct Casebook<S: Store> {
     token_key: Option<TokenKey>,
     state: State,
     opened: crate::snapshot::Opened,
+    scratch: Scratch,
 }
 
 /// Everything folded from the log.
@@ -62,9 +66,10 @@ impl<S: Store> std::fmt::Debug for Casebook<S> {
 }
 
 /// An event as JSON text, written into a buffer sized for a typical event (growing a small
-/// buffer several times per event showed in profiles).
+/// buffer several times per event showed in profiles; a report's event is ~600 bytes). The
+/// in-memory store keeps the text as it is, trimmed to its length.
 fn to_json(event: &Event) -> Result<String> {
-    let mut buf = Vec::with_capacity(512);
+    let mut buf = Vec::with_capacity(1024);
     serde_json::to_writer(&mut buf, event).map_err(|e| Error::Internal(e.to_string()))?;
     String::from_utf8(buf).map_err(|e| Error::Internal(e.to_string()))
 }
@@ -136,7 +141,7 @@ impl State {
                 .get(event.case)
                 .is_none_or(|c| c.version < event.seq)
             {
-                self.apply_event(&event)?;
+                self.apply_owned(event)?;
             }
         } else if e.stream == KEYS_STREAM {
             if e.seq > self.keys_version {
@@ -154,6 +159,20 @@ impl State {
             self.derived.on_stream_event(e)?;
         }
         self.head = self.head.max(e.position);
+        Ok(())
+    }
+
+    /// As [`apply_event`](Self::apply_event), for an event that is not needed afterwards: a
+    /// report's text, reporter and organisation move into the new case instead of being copied
+    /// (the derived hooks read them from the case, which is what they are given).
+    fn apply_owned(&mut self, mut event: Event) -> Result<()> {
+        if self.table.slot_of(event.case).is_some() {
+            return self.apply_event(&event);
+        }
+        let case = crate::fold::start_taking(&mut event)?;
+        let slot = self.table.len() as crate::table::Slot;
+        self.derived.on_case_event(slot, &case, &event)?;
+        self.table.put_new(case);
         Ok(())
     }
 
@@ -243,6 +262,7 @@ impl<S: Store> Casebook<S> {
             token_key: None,
             state,
             opened: crate::snapshot::Opened::Replayed,
+            scratch: Scratch::default(),
         };
         #[cfg(feature = "snapshots")]
         if book.resume_from_snapshot() {
@@ -508,9 +528,8 @@ impl<S: Store> Casebook<S> {
     ) -> Result<Vec<Result<CaseId>>> {
         let results = self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
-            let mut events = Vec::with_capacity(reports.len());
+            let (mut events, mut commits) = book.scratch.take(reports.len());
             let mut claimed = 0u64;
-            let mut commits = Vec::with_capacity(reports.len() + 1);
             commits.push(Commit {
                 stream: KEYS_STREAM.into(),
                 expected_version: book.state.keys_version,
@@ -537,6 +556,7 @@ impl<S: Store> Casebook<S> {
                 }
             }
             if claimed == 0 {
+                book.scratch.keep(events, commits);
                 return Ok(results);
             }
             let claim = KeyClaim {
@@ -549,13 +569,15 @@ impl<S: Store> Casebook<S> {
             if let Some(f) = extra {
                 commits.extend(f(&book.state.derived, &events)?);
             }
-            let head = book.store.append(&commits)?;
+            let head = book.store.append_taking(&mut commits)?;
             book.state.keys_version += 1;
             book.state.next_number += claimed;
-            for e in &events {
-                book.state.apply_event(e)?;
+            let written = 1 + events.len() as u64;
+            for e in events.drain(..) {
+                book.state.apply_owned(e)?;
             }
-            book.after_append(head, 1 + events.len() as u64)?;
+            book.scratch.keep(events, commits);
+            book.after_append(head, written)?;
             Ok(results)
         })?;
         let touched: Vec<_> = results
@@ -656,7 +678,7 @@ impl<S: Store> Casebook<S> {
         if let Some(f) = extra {
             commits.extend(f(&self.state.derived, events)?);
         }
-        let head = self.store.append(&commits)?;
+        let head = self.store.append_taking(&mut commits)?;
         for e in events {
             self.state.apply_event(e)?;
         }

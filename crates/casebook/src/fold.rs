@@ -91,6 +91,35 @@ pub fn start(event: &Event) -> Result<Case> {
     }
 }
 
+/// As [`start`], moving the report's subject, description, reporter and organisation out of
+/// `event` into the case instead of copying them: the event keeps every other field (what the
+/// derived projections read from it: status, priority, diagnostics, tags, ...).
+pub fn start_taking(event: &mut Event) -> Result<Case> {
+    let taken = match &mut event.change {
+        Change::Reported {
+            subject,
+            description,
+            reporter,
+            org,
+            ..
+        } if event.seq == 1 => Some((
+            std::mem::take(subject),
+            std::mem::take(description),
+            std::mem::take(reporter),
+            org.take(),
+        )),
+        _ => None,
+    };
+    let mut case = start(event)?;
+    if let Some((subject, description, reporter, org)) = taken {
+        case.subject = subject;
+        case.description = description;
+        case.reporter = reporter;
+        case.org = org;
+    }
+    Ok(case)
+}
+
 /// Folds `event` into an existing case, in place. On an error the case is left as it was (the
 /// checks come before any change).
 pub fn apply_to(case: &mut Case, event: &Event) -> Result<()> {

@@ -84,6 +84,15 @@ pub trait Store: Send {
     /// written (the head), or the current head when there was nothing to write.
     fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError>;
 
+    /// As [`append`](Self::append), taking the commits: a store that keeps payloads in memory
+    /// moves them instead of copying each one. `commits` is left empty (its capacity is kept
+    /// for the caller to reuse), whether the append succeeded or not.
+    fn append_taking(&mut self, commits: &mut Vec<Commit>) -> Result<u64, StoreError> {
+        let head = self.append(commits);
+        commits.clear();
+        head
+    }
+
     /// Visits every event with a position greater than `after`, in position order.
     fn read_all(&self, after: u64, visit: &mut Visit<'_>) -> Result<(), StoreError>;
 
@@ -169,6 +178,7 @@ pub mod conformance {
         append_and_read(&mut make());
         conflict_writes_nothing(&mut make());
         multi_commit_is_atomic(&mut make());
+        append_taking_moves_commits(&mut make());
         global_order_and_read_after(&mut make());
         rewrite_keeps_positions(&mut make());
         snapshots_replace_and_clear(&mut make());
@@ -243,6 +253,42 @@ pub mod conformance {
                 .is_err()
         );
         assert_eq!(store.head().unwrap(), 4);
+    }
+
+    /// `append_taking` writes what `append` writes, all or nothing, and empties the commits.
+    pub fn append_taking_moves_commits(store: &mut dyn Store) {
+        let mut commits = vec![
+            commit("case/a", 0, &["a1", "a2"]),
+            commit("keys", 0, &[]),
+            commit("case/b", 0, &["b1"]),
+        ];
+        assert_eq!(store.append_taking(&mut commits).unwrap(), 3);
+        assert!(commits.is_empty());
+        let evs = all(store, 0);
+        let got: Vec<(&str, u64, &str)> = evs
+            .iter()
+            .map(|e| (e.stream.as_str(), e.seq, e.payload.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("case/a", 1, "a1"),
+                ("case/a", 2, "a2"),
+                ("case/b", 1, "b1")
+            ]
+        );
+        assert_eq!(store.stream_version("keys").unwrap(), 0);
+        let mut stale = vec![commit("case/c", 0, &["c1"]), commit("case/a", 1, &["x"])];
+        assert_eq!(
+            store.append_taking(&mut stale).unwrap_err().code(),
+            "conflict"
+        );
+        assert!(stale.is_empty());
+        assert_eq!(store.head().unwrap(), 3);
+        assert_eq!(store.stream_version("case/c").unwrap(), 0);
+        let mut next = vec![commit("case/a", 2, &["a3"])];
+        assert_eq!(store.append_taking(&mut next).unwrap(), 4);
+        assert_eq!(store.read_stream("case/a").unwrap()[2].payload, "a3");
     }
 
     /// Positions are gapless and `read_all(after)` resumes exactly after a position.
@@ -336,6 +382,9 @@ pub mod conformance {
 impl<S: Store + ?Sized> Store for Box<S> {
     fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
         (**self).append(commits)
+    }
+    fn append_taking(&mut self, commits: &mut Vec<Commit>) -> Result<u64, StoreError> {
+        (**self).append_taking(commits)
     }
     fn read_all(&self, after: u64, visit: &mut Visit<'_>) -> Result<(), StoreError> {
         (**self).read_all(after, visit)

@@ -33,6 +33,8 @@ pub struct CaseTable {
     by_assignee: HashMap<String, BTreeSet<Slot>>,
     by_team: HashMap<String, BTreeSet<Slot>>,
     by_tag: HashMap<String, BTreeSet<Slot>>,
+    /// Reused buffer for a new case's reporter index key.
+    key_buf: String,
 }
 
 fn move_key(
@@ -176,26 +178,34 @@ impl CaseTable {
                 self.reindex(slot, Some(&old));
                 slot
             }
-            None => {
-                let slot = self.cases.len() as Slot;
-                let hash = self.hasher.hash_one(case.id);
-                self.index_number(case.number, slot);
-                if let Some(k) = case.reporter.index_key() {
-                    match self.by_reporter.get_mut(k.as_str()) {
-                        Some(v) => v.push(slot),
-                        None => {
-                            self.by_reporter.insert(k, vec![slot]);
-                        }
-                    }
+            None => self.put_new(case),
+        }
+    }
+
+    /// Stores a case the table does not hold yet (the caller checked) and indexes it.
+    pub(crate) fn put_new(&mut self, case: Case) -> Slot {
+        debug_assert!(self.slot_of(case.id).is_none(), "put_new of a known case");
+        let slot = self.cases.len() as Slot;
+        let hash = self.hasher.hash_one(case.id);
+        self.index_number(case.number, slot);
+        // Most reporters have cases already: the key is written into a reused buffer and
+        // copied only for a new reporter.
+        let mut key = std::mem::take(&mut self.key_buf);
+        if case.reporter.write_index_key(&mut key) {
+            match self.by_reporter.get_mut(key.as_str()) {
+                Some(v) => v.push(slot),
+                None => {
+                    self.by_reporter.insert(key.clone(), vec![slot]);
                 }
-                self.cases.push(case);
-                let (cases, hasher) = (&self.cases, &self.hasher);
-                self.by_id
-                    .insert_unique(hash, slot, |&s| hasher.hash_one(cases[s as usize].id));
-                self.reindex(slot, None);
-                slot
             }
         }
+        self.key_buf = key;
+        self.cases.push(case);
+        let (cases, hasher) = (&self.cases, &self.hasher);
+        self.by_id
+            .insert_unique(hash, slot, |&s| hasher.hash_one(cases[s as usize].id));
+        self.reindex(slot, None);
+        slot
     }
 
     /// Changes a case in place through `f`, which must leave every indexed field (state,

@@ -64,19 +64,24 @@ pub(super) struct DocSlot<K> {
 }
 
 /// Appends ascending term ids as varint deltas.
+#[cfg(test)]
 fn encode_terms(ids: &[u32]) -> Box<[u8]> {
     let mut out = Vec::with_capacity(ids.len() * 2);
     let mut prev = 0u32;
     for &id in ids {
-        let mut d = id - prev;
+        push_delta(&mut out, id - prev);
         prev = id;
-        while d >= 0x80 {
-            out.push((d as u8) | 0x80);
-            d >>= 7;
-        }
-        out.push(d as u8);
     }
     out.into_boxed_slice()
+}
+
+/// Appends one delta of a term list as a varint.
+fn push_delta(out: &mut Vec<u8>, mut d: u32) {
+    while d >= 0x80 {
+        out.push((d as u8) | 0x80);
+        d >>= 7;
+    }
+    out.push(d as u8);
 }
 
 /// The term ids [`encode_terms`] wrote.
@@ -126,6 +131,9 @@ pub struct SearchIndex<K> {
     /// Reused buffer of `(term, field)` occurrences while indexing one document.
     #[serde(skip)]
     scratch: Vec<(u32, u32)>,
+    /// Reused buffer of the document's encoded term list, copied into its slot at the end.
+    #[serde(skip)]
+    term_bytes: Vec<u8>,
 }
 
 /// The schema of an index read back before [`SearchIndex::restored`] gives it its own.
@@ -149,6 +157,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             keys: DocKeys::default(),
             len_sums: vec![0; nfields],
             scratch: Vec::new(),
+            term_bytes: Vec::new(),
         })
     }
 
@@ -273,14 +282,16 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             });
         }
         occurrences.sort_unstable();
-        let distinct_count = occurrences.chunk_by(|a, b| a.0 == b.0).count();
-        let mut distinct: Vec<u32> = Vec::with_capacity(distinct_count);
+        let mut term_bytes = std::mem::take(&mut self.term_bytes);
+        term_bytes.clear();
+        let mut last: Option<u32> = None;
         for run in occurrences.chunk_by(|a, b| a == b) {
             let (term, field) = run[0];
             let tf = run.len() as u32;
             let entry = &mut self.terms[term as usize];
-            if distinct.last() != Some(&term) {
-                distinct.push(term);
+            if last != Some(term) {
+                push_delta(&mut term_bytes, term - last.unwrap_or(0));
+                last = Some(term);
                 entry.df += 1;
             }
             grow_postings(&mut entry.postings);
@@ -295,8 +306,9 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         }
         self.docs.push(Some(DocSlot {
             key: key.clone(),
-            terms: encode_terms(&distinct),
+            terms: Box::from(term_bytes.as_slice()),
         }));
+        self.term_bytes = term_bytes;
         self.keys.insert(&self.docs, doc_id);
         Ok(())
     }

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+mod ascii;
+
 /// Longest whole code-ish token kept; longer runs (hashes, encoded blobs) are only split.
 const MAX_WHOLE_LEN: usize = 80;
 /// Longest single part kept.
@@ -380,6 +382,16 @@ impl Tokenizer {
     /// receives each term and whether it still has to go through [`stem`](Self::stem). Lets
     /// an index cache stems per surface word.
     pub fn tokenize_raw(&self, text: &str, emit: &mut dyn FnMut(&str, bool)) {
+        if self.config.code_tokens && text.is_ascii() {
+            self.ascii_code_tokens(text, emit);
+        } else {
+            self.general_tokens(text, emit);
+        }
+    }
+
+    /// [`tokenize_raw`](Self::tokenize_raw) for any text (the ASCII fast path gives the same
+    /// terms).
+    fn general_tokens(&self, text: &str, emit: &mut dyn FnMut(&str, bool)) {
         if self.config.code_tokens {
             for raw in text.split(|c: char| !(c.is_alphanumeric() || is_joiner(c))) {
                 let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());

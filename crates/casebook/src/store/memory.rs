@@ -80,8 +80,10 @@ impl MemoryStore {
     }
 }
 
-impl Store for MemoryStore {
-    fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
+impl MemoryStore {
+    /// Checks the commits' expected versions and the store's room; returns how many events
+    /// they add.
+    fn check(&self, commits: &[Commit]) -> Result<usize, StoreError> {
         validate_commits(commits)?;
         let mut adding = 0usize;
         for c in commits {
@@ -105,35 +107,68 @@ impl Store for MemoryStore {
                 "the in-memory store is full (4 billion events); use a file store".into(),
             ));
         }
-        self.events.reserve(adding);
-        for c in commits {
-            if c.payloads.is_empty() {
-                continue;
-            }
-            let s = match self.by_name.get(c.stream.as_str()) {
-                Some(&s) => s,
-                None => {
-                    let s = self.streams.len() as u32;
-                    let name: Arc<str> = Arc::from(c.stream.as_str());
-                    self.streams.push(Stream {
-                        name: Arc::clone(&name),
-                        version: 0,
-                        last: 0,
-                    });
-                    self.by_name.insert(name, s);
-                    s
-                }
-            };
-            let stream = &mut self.streams[s as usize];
-            for payload in &c.payloads {
-                stream.version += 1;
-                self.events.push(Entry {
-                    payload: payload.as_str().into(),
-                    seq: stream.version,
-                    stream: s,
-                    prev: stream.last,
+        Ok(adding)
+    }
+
+    /// The index of a stream, created when new.
+    fn stream_index(&mut self, name: &str) -> u32 {
+        match self.by_name.get(name) {
+            Some(&s) => s,
+            None => {
+                let s = self.streams.len() as u32;
+                let name: Arc<str> = Arc::from(name);
+                self.streams.push(Stream {
+                    name: Arc::clone(&name),
+                    version: 0,
+                    last: 0,
                 });
-                stream.last = self.events.len() as u32;
+                self.by_name.insert(name, s);
+                s
+            }
+        }
+    }
+
+    /// Appends one checked payload to stream `s`.
+    fn push(&mut self, s: u32, payload: Box<str>) {
+        let stream = &mut self.streams[s as usize];
+        stream.version += 1;
+        self.events.push(Entry {
+            payload,
+            seq: stream.version,
+            stream: s,
+            prev: stream.last,
+        });
+        stream.last = self.events.len() as u32;
+    }
+}
+
+impl Store for MemoryStore {
+    fn append(&mut self, commits: &[Commit]) -> Result<u64, StoreError> {
+        let adding = self.check(commits)?;
+        self.events.reserve(adding);
+        for c in commits.iter().filter(|c| !c.payloads.is_empty()) {
+            let s = self.stream_index(&c.stream);
+            for payload in &c.payloads {
+                self.push(s, payload.as_str().into());
+            }
+        }
+        Ok(self.events.len() as u64)
+    }
+
+    /// Moves the payloads into the log (a report's JSON is not copied again).
+    fn append_taking(&mut self, commits: &mut Vec<Commit>) -> Result<u64, StoreError> {
+        let adding = match self.check(commits) {
+            Ok(n) => n,
+            Err(e) => {
+                commits.clear();
+                return Err(e);
+            }
+        };
+        self.events.reserve(adding);
+        for c in commits.drain(..).filter(|c| !c.payloads.is_empty()) {
+            let s = self.stream_index(&c.stream);
+            for payload in c.payloads {
+                self.push(s, payload.into_boxed_str());
             }
         }
         Ok(self.events.len() as u64)
