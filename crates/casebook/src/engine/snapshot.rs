@@ -231,7 +231,9 @@ impl<S: Store> Casebook<S> {
             let table = (|| -> std::result::Result<CaseTable, SnapshotError> {
                 let first = first.join(|| Err(lost()))?;
                 let mut table = CaseTable::default();
-                table.reserve(first.len() * 2 + 1);
+                // Room as growing by doubling would have left, so the tail and the next reports do
+                // not double a list sized exactly.
+                table.reserve((first.len() * 2 + 1).next_power_of_two());
                 cases::fill(&mut table, first)?;
                 cases::fill(&mut table, second.join(|| Err(lost()))?)?;
                 Ok(table)

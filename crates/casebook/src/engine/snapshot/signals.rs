@@ -132,7 +132,7 @@ pub(super) fn write(d: &Deadlines) -> Vec<u8> {
 pub(super) fn read(packed: &[u8]) -> Result<Deadlines, SnapshotError> {
     let mut r = SectionReader::new(packed);
     let n = r.count(1)?;
-    let mut signals = Vec::with_capacity(n);
+    let mut signals = Vec::with_capacity(n.next_power_of_two());
     for _ in 0..n {
         let k = r.count(3)?;
         let mut list = Vec::with_capacity(k);

@@ -119,7 +119,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         let term_ids = read_map(r)?;
         let stems = read_map(r)?;
         let n = r.count(1)?;
-        let mut docs = Vec::with_capacity(n);
+        let mut docs = Vec::with_capacity(n.next_power_of_two());
         for _ in 0..n {
             docs.push(match r.u8()? {
                 0 => None,
@@ -162,7 +162,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             terms.push(TermEntry { postings, df });
         }
         let n = r.count(1)?;
-        let mut lens = Vec::with_capacity(n);
+        let mut lens = Vec::with_capacity(n.next_power_of_two());
         for _ in 0..n {
             lens.push(r.u32()?);
         }
