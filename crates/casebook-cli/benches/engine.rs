@@ -414,9 +414,11 @@ fn reopen(file: &Path, dir: &Path, big: u64) {
     let tail = big / 100;
     build_range(&mut book, big, big + tail);
     drop(book);
+    let (rss2, heap2) = (sys::rss(), sys::live_heap());
     let start = Instant::now();
     let book = open_sqlite(file);
     let from_snapshot = start.elapsed();
+    let (rss3, heap3) = (sys::rss(), sys::live_heap());
     assert_eq!(book.cases().len() as u64, big + tail, "every case is back");
     match book.opened() {
         casebook::Opened::FromSnapshot { position, .. } => assert_eq!(*position, at),
@@ -460,6 +462,18 @@ fn reopen(file: &Path, dir: &Path, big: u64) {
         (Some(a), Some(b)) => format!("{:.0} B VmRSS", per(b as i64 - a as i64)),
         _ => "VmRSS unavailable".into(),
     };
+    let rss_snap = match (rss2, rss3) {
+        (Some(a), Some(b)) => format!("{:.0} B VmRSS", per(b as i64 - a as i64)),
+        _ => "VmRSS unavailable".into(),
+    };
+    summary::record(
+        "  memory per case beyond text, reopened from the snapshot",
+        format!("{:.0} B live heap", per(heap3 - heap2)),
+        rss_snap,
+        f64::NAN,
+        "≤ 1024 B",
+        Some(per(heap3 - heap2) <= 1024.0),
+    );
     summary::record(
         "  memory per case beyond text of the reopened casebook (table only)",
         format!("{:.0} B live heap", per(heap1 - heap0)),

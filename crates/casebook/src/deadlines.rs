@@ -137,6 +137,23 @@ impl Deadlines {
         self.index = self.due_of.iter().map(|(id, at)| (*at, *id)).collect();
     }
 
+    /// What a snapshot keeps: the signals by slot and the deadlines by case.
+    #[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
+    pub(crate) fn parts(&self) -> (&[Vec<Signal>], &HashMap<CaseId, Instant>) {
+        (&self.signals, &self.due_of)
+    }
+
+    /// The index a snapshot's parts make ([`Deadlines::parts`]), before
+    /// [`Deadlines::restored`] gives it its setup and ordered index.
+    #[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
+    pub(crate) fn from_parts(signals: Vec<Vec<Signal>>, due_of: HashMap<CaseId, Instant>) -> Self {
+        Deadlines {
+            signals,
+            due_of,
+            ..Deadlines::default()
+        }
+    }
+
     /// The signals so far of the case in table slot `slot` (none for a slot without a case).
     pub(crate) fn signals(&self, slot: Slot) -> &[Signal] {
         self.signals.get(slot as usize).map_or(&[], Vec::as_slice)

@@ -79,16 +79,84 @@ fn unavailable() -> Error {
 }
 
 impl SimilarIndex {
-    /// After loading from a snapshot: gives the index its schema and rebuilds what the
-    /// snapshot leaves out (the tokenizer, the key map).
-    #[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
-    pub(crate) fn restored(&mut self) -> Result<()> {
-        match &mut self.index {
-            Some(index) => index
-                .restored(index_config())
-                .map_err(|e| Error::Internal(e.to_string())),
-            None => Ok(()),
+    /// The index in a snapshot's compact encoding (a section of its own).
+    #[cfg(feature = "snapshots")]
+    pub(crate) fn write_snapshot(&self) -> Vec<u8> {
+        use crate::snapshot::SectionWriter;
+        let mut w = SectionWriter::default();
+        match &self.index {
+            None => w.u8(0),
+            Some(index) => {
+                w.u8(1);
+                index.write_snapshot(&mut w, |w: &mut SectionWriter, k: &DocKey| match k {
+                    DocKey::Case(id) => {
+                        w.u8(0);
+                        w.bytes(id.0.as_bytes());
+                    }
+                    DocKey::Article(a) => {
+                        w.u8(1);
+                        w.str(a);
+                    }
+                });
+            }
         }
+        let mut people: Vec<_> = self.participating.iter().collect();
+        people.sort_unstable();
+        w.u64(people.len() as u64);
+        for (who, cases) in people {
+            w.str(who);
+            w.u64(cases.len() as u64);
+            for c in cases {
+                w.bytes(c.0.as_bytes());
+            }
+            w.end_record();
+        }
+        w.finish()
+    }
+
+    /// Reads what [`SimilarIndex::write_snapshot`] wrote (with the index's schema and caches
+    /// rebuilt).
+    #[cfg(feature = "snapshots")]
+    pub(crate) fn read_snapshot(
+        packed: &[u8],
+    ) -> std::result::Result<Self, crate::snapshot::SnapshotError> {
+        use crate::snapshot::{SectionReader, SnapshotError};
+        let bad = |what: &str| SnapshotError::Corrupt(format!("the similar index: {what}"));
+        let case_id = |r: &mut SectionReader<'_>| {
+            uuid::Uuid::from_slice(r.bytes()?)
+                .map(CaseId)
+                .map_err(|_| bad("an id is not 16 bytes"))
+        };
+        let mut r = SectionReader::new(packed);
+        let index = match r.u8()? {
+            0 => None,
+            1 => Some(SearchIndex::read_snapshot(
+                &mut r,
+                index_config(),
+                |r| match r.u8()? {
+                    0 => Ok(DocKey::Case(case_id(r)?)),
+                    1 => Ok(DocKey::Article(Arc::from(r.str()?))),
+                    _ => Err(bad("an unknown document kind")),
+                },
+            )?),
+            _ => return Err(bad("an index flag is neither 0 nor 1")),
+        };
+        let n = r.count(2)?;
+        let mut participating = HashMap::with_capacity_and_hasher(n, RandomState::default());
+        for _ in 0..n {
+            let who = r.str()?;
+            let k = r.count(17)?;
+            let mut cases = Vec::with_capacity(k);
+            for _ in 0..k {
+                cases.push(case_id(&mut r)?);
+            }
+            participating.insert(who, cases);
+        }
+        r.finish()?;
+        Ok(SimilarIndex {
+            index,
+            participating,
+        })
     }
 
     /// Number of indexed documents.

@@ -8,11 +8,14 @@
 //! drops snapshots, since they may hold what was erased.
 //!
 //! The encoding: a fixed header (magic, format, the writing crate's version, position, the
-//! fingerprint of the event at that position, body length and checksum) and a body: MessagePack
-//! written by the projections' serde derives, structs as maps, so optional fields, flattened
-//! fields and internally tagged enums round-trip as in JSON, compressed in LZ4 blocks of 4 MB. The configuration (workflow,
-//! policy, limits, SLA setup) is not in the body: it is folded again from the configuration
-//! stream, which is short.
+//! fingerprint of the event at that position, body length and checksum) and a body of
+//! sections, each compressed in LZ4 blocks and decodable on its own (so on its own thread): the
+//! large, fixed-shape parts (the case table, the SLA signals, the similar-case index) in a
+//! compact encoding without field names ([`SectionWriter`]), the rest as MessagePack written by
+//! the projections' serde derives, structs as maps, so optional fields, flattened fields and
+//! internally tagged enums round-trip as in JSON. The configuration (workflow, policy, limits,
+//! SLA setup) is not in the body: it is folded again from the configuration stream, which is
+//! short.
 
 #![cfg_attr(not(feature = "snapshots"), allow(dead_code))]
 
@@ -20,10 +23,15 @@ use thiserror::Error;
 
 use crate::store::{StoreError, StoredEvent};
 
+#[cfg(feature = "snapshots")]
+mod codec;
+#[cfg(feature = "snapshots")]
+pub(crate) use codec::{Reader as SectionReader, Writer as SectionWriter};
+
 /// The snapshot format this build writes and reads. Bump it when the body's shape changes in a
 /// way serde cannot read back (a renamed or retyped field of a projection); older snapshots are
 /// then ignored and replaced.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"CBSNAP\r\n";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -236,28 +244,11 @@ struct Unpacker<'a> {
 impl std::io::Read for Unpacker<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.at == self.block.len() {
-            if self.packed.is_empty() {
+            let more = codec::next_block(&mut self.packed, &mut self.block, BLOCK)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+            if !more {
                 return Ok(0);
             }
-            let bad =
-                |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
-            let mut r = Reader { bytes: self.packed };
-            let (Ok(len), Ok(plain)) = (r.u32(), r.u32()) else {
-                return Err(bad("a block header is cut short"));
-            };
-            if plain as usize > BLOCK {
-                return Err(bad("a block is larger than blocks are"));
-            }
-            let Ok(bytes) = r.take(len as usize) else {
-                return Err(bad("a block is cut short"));
-            };
-            self.block.resize(plain as usize, 0);
-            let n = lz4_flex::block::decompress_into(bytes, &mut self.block)
-                .map_err(|e| bad(&e.to_string()))?;
-            if n != plain as usize {
-                return Err(bad("a block decompresses to another length"));
-            }
-            self.packed = r.bytes;
             self.at = 0;
         }
         let n = buf.len().min(self.block.len() - self.at);
@@ -267,24 +258,11 @@ impl std::io::Read for Unpacker<'_> {
     }
 }
 
-/// Encodes `body` as a snapshot at `position` (after the event `anchor` describes).
+/// Encodes `body` with its serde derive as a section: MessagePack, structs as maps (so
+/// optional, flattened and tagged fields round-trip as in JSON), in LZ4 blocks.
 #[cfg(feature = "snapshots")]
-pub(crate) fn encode<T: serde::Serialize>(
-    position: u64,
-    anchor: &Anchor,
-    body: &T,
-) -> Result<Vec<u8>, crate::error::Error> {
-    let mut out = Vec::with_capacity(1 << 20);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT.to_le_bytes());
-    put_str(&mut out, VERSION);
-    out.extend_from_slice(&position.to_le_bytes());
-    put_str(&mut out, &anchor.stream);
-    out.extend_from_slice(&anchor.seq.to_le_bytes());
-    out.extend_from_slice(&anchor.sum.to_le_bytes());
-    let lengths = out.len();
-    out.extend_from_slice(&[0u8; 16]);
-    let start = out.len();
+pub(crate) fn pack_serde<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, crate::error::Error> {
+    let mut out = Vec::new();
     let mut packer = Packer {
         out: &mut out,
         pending: Vec::with_capacity(BLOCK),
@@ -295,10 +273,65 @@ pub(crate) fn encode<T: serde::Serialize>(
     )
     .map_err(|e| crate::error::Error::Internal(format!("encoding a snapshot: {e}")))?;
     packer.flush_block();
+    Ok(out)
+}
+
+/// Decodes a section [`pack_serde`] wrote.
+#[cfg(feature = "snapshots")]
+pub(crate) fn unpack_serde<T: serde::de::DeserializeOwned>(
+    packed: &[u8],
+) -> Result<T, SnapshotError> {
+    let unpacker = Unpacker {
+        packed,
+        block: Vec::with_capacity(BLOCK),
+        at: 0,
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 16, unpacker);
+    rmp_serde::from_read(reader).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+}
+
+/// Encodes a snapshot at `position` (after the event `anchor` describes) whose body is the
+/// given sections, each already packed ([`pack_serde`] or a [`SectionWriter`]).
+#[cfg(feature = "snapshots")]
+pub(crate) fn encode(position: u64, anchor: &Anchor, sections: &[Vec<u8>]) -> Vec<u8> {
+    let size: usize = sections.iter().map(|s| s.len() + 8).sum();
+    let mut out = Vec::with_capacity(size + 256);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    put_str(&mut out, VERSION);
+    out.extend_from_slice(&position.to_le_bytes());
+    put_str(&mut out, &anchor.stream);
+    out.extend_from_slice(&anchor.seq.to_le_bytes());
+    out.extend_from_slice(&anchor.sum.to_le_bytes());
+    let lengths = out.len();
+    out.extend_from_slice(&[0u8; 16]);
+    let start = out.len();
+    for s in sections {
+        out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        out.extend_from_slice(s);
+    }
     let len = (out.len() - start) as u64;
     let sum = checksum(&out[start..]);
     out[lengths..lengths + 8].copy_from_slice(&len.to_le_bytes());
     out[lengths + 8..lengths + 16].copy_from_slice(&sum.to_le_bytes());
+    out
+}
+
+/// The sections of a checked body ([`open`]), which must be exactly `count`.
+pub(crate) fn sections(body: &[u8], count: usize) -> Result<Vec<&[u8]>, SnapshotError> {
+    let mut r = Reader { bytes: body };
+    let mut out = Vec::with_capacity(count);
+    while !r.bytes.is_empty() {
+        let n = usize::try_from(r.u64()?)
+            .map_err(|_| SnapshotError::Corrupt("a section is too large".into()))?;
+        out.push(r.take(n)?);
+    }
+    if out.len() != count {
+        return Err(SnapshotError::Corrupt(format!(
+            "the body has {} sections, not {count}",
+            out.len()
+        )));
+    }
     Ok(out)
 }
 
@@ -354,18 +387,6 @@ pub(crate) fn open(data: &[u8], position: u64) -> Result<(Header, &[u8]), Snapsh
     Ok((header, r.bytes))
 }
 
-/// Decodes a snapshot's body.
-#[cfg(feature = "snapshots")]
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SnapshotError> {
-    let unpacker = Unpacker {
-        packed: body,
-        block: Vec::with_capacity(BLOCK),
-        at: 0,
-    };
-    let reader = std::io::BufReader::with_capacity(1 << 16, unpacker);
-    rmp_serde::from_read(reader).map_err(|e| SnapshotError::Corrupt(e.to_string()))
-}
-
 #[cfg(all(test, feature = "snapshots"))]
 mod tests {
     use super::*;
@@ -378,16 +399,31 @@ mod tests {
         }
     }
 
+    fn sample() -> Vec<u8> {
+        let names = pack_serde(&vec!["a", "b"]).unwrap();
+        let mut w = SectionWriter::default();
+        w.u64(5);
+        encode(7, &anchor(), &[names, w.finish()])
+    }
+
     #[test]
     fn header_round_trips_and_checks_everything() {
-        let data = encode(7, &anchor(), &vec!["a", "b"]).unwrap();
+        let data = sample();
         let (h, body) = open(&data, 7).unwrap();
         assert_eq!(
             (h.format, h.version.as_str(), h.position),
             (FORMAT, VERSION, 7)
         );
         assert_eq!(h.anchor, anchor());
-        assert_eq!(decode::<Vec<String>>(body).unwrap(), vec!["a", "b"]);
+        let parts = sections(body, 2).unwrap();
+        assert_eq!(
+            unpack_serde::<Vec<String>>(parts[0]).unwrap(),
+            vec!["a", "b"]
+        );
+        let mut r = SectionReader::new(parts[1]);
+        assert_eq!(r.u64().unwrap(), 5);
+        r.finish().unwrap();
+        assert_eq!(sections(body, 3).unwrap_err().code(), "snapshot_corrupt");
 
         assert_eq!(open(&data, 8).unwrap_err().code(), "snapshot_corrupt");
         assert_eq!(open(b"nope", 7).unwrap_err().code(), "snapshot_corrupt");
@@ -408,19 +444,21 @@ mod tests {
         for cut in 0..data.len() {
             assert!(open(&data[..cut], 7).is_err());
         }
+        for cut in 0..body.len() {
+            assert!(sections(&body[..cut], 2).is_err());
+        }
     }
 
     #[test]
     fn bodies_larger_than_a_block_round_trip() {
         let big: Vec<u64> = (0..1_500_000u64).map(|i| i * 2_654_435_761).collect();
-        let data = encode(1, &anchor(), &big).unwrap();
-        let (_, body) = open(&data, 1).unwrap();
-        assert_eq!(decode::<Vec<u64>>(body).unwrap(), big);
+        let packed = pack_serde(&big).unwrap();
+        assert_eq!(unpack_serde::<Vec<u64>>(&packed).unwrap(), big);
         // A block cut out of the middle (with a valid checksum) is an error, not a panic.
-        let mut r = Reader { bytes: body };
+        let mut r = Reader { bytes: &packed };
         let first = r.u32().unwrap() as usize + 8;
-        assert!(decode::<Vec<u64>>(&body[first..]).is_err());
-        assert!(decode::<Vec<u64>>(&body[..first + 3]).is_err());
+        assert!(unpack_serde::<Vec<u64>>(&packed[first..]).is_err());
+        assert!(unpack_serde::<Vec<u64>>(&packed[..first + 3]).is_err());
     }
 
     #[test]

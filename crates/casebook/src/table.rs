@@ -170,6 +170,15 @@ impl CaseTable {
         self.by_status.iter().map(|(k, v)| (k.as_str(), v.len()))
     }
 
+    /// Makes room for `more` new cases (restoring a snapshot, whose count is known).
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.cases.reserve_exact(more);
+        let (cases, hasher) = (&self.cases, &self.hasher);
+        self.by_id
+            .reserve(more, |&s| hasher.hash_one(cases[s as usize].id));
+        self.by_number.reserve(more + 1);
+    }
+
     /// Stores a new or changed case and updates the indexes.
     pub fn put(&mut self, case: Case) -> Slot {
         match self.slot_of(case.id) {

@@ -309,6 +309,10 @@ fn damaged_foreign_or_stale_snapshots_fall_back_to_the_full_replay() {
     let mut other = data.clone();
     other[8] = other[8].wrapping_add(1);
     check(Some((position, other)), "snapshot_format");
+    // The previous format (field names, before the compact sections): ignored, not misread.
+    let mut older = data.clone();
+    older[8..12].copy_from_slice(&(casebook::snapshot::FORMAT - 1).to_le_bytes());
+    check(Some((position, older)), "snapshot_format");
     let mut version = data.clone();
     version[16] = b'~';
     check(Some((position, version)), "snapshot_version");

@@ -1,72 +1,86 @@
 //! The engine's side of snapshots (see [`crate::snapshot`]): what of its folded state goes into
 //! one, saving it, and opening from it with a fall back to the full replay.
 
+use std::thread::{Scope, ScopedJoinHandle};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Casebook, State};
-use crate::case::Case;
 use crate::config::ConfigEvent;
 use crate::derived::Derived;
 use crate::error::{Error, Result};
 use crate::event::CONFIG_STREAM;
+use crate::intake::Intake;
+use crate::knowledge::Knowledge;
+use crate::outbox::Outbox;
+use crate::release::Releases;
+use crate::similar::SimilarIndex;
 use crate::snapshot::{self, Anchor, Opened, SnapshotError};
 use crate::store::{Store, StoreError, StoredEvent};
 use crate::table::CaseTable;
 
-/// The cases of the table, in slot (replay) order; the table's indexes are rebuilt on load.
-struct Cases<'a>(&'a CaseTable);
+mod cases;
+mod signals;
 
-impl Serialize for Cases<'_> {
-    fn serialize<Se: serde::Serializer>(&self, s: Se) -> std::result::Result<Se::Ok, Se::Error> {
-        s.collect_seq(self.0.iter())
-    }
-}
+/// The sections of a snapshot's body, in order: the small projections (serde), the case table
+/// in two halves (decoded side by side), the SLA signals and deadlines, the similar-case index.
+const SECTIONS: usize = 5;
 
-/// The body of a snapshot, as written.
+/// The small projections and counters, as written (section 0).
 #[derive(Serialize)]
-struct ImageRef<'a> {
+struct RestRef<'a> {
     head: u64,
     keys_version: u64,
     next_number: u64,
     config_version: u64,
-    cases: Cases<'a>,
-    derived: &'a Derived,
+    outbox: &'a Outbox,
+    releases: &'a Releases,
+    intake: &'a Intake,
+    knowledge: &'a Knowledge,
 }
 
-/// The body of a snapshot, as read.
+/// The small projections and counters, as read.
 #[derive(Deserialize)]
-struct Image {
+struct Rest {
     head: u64,
     keys_version: u64,
     next_number: u64,
     config_version: u64,
-    cases: Table,
-    derived: Derived,
+    outbox: Outbox,
+    releases: Releases,
+    intake: Intake,
+    knowledge: Knowledge,
 }
 
-/// The case table, filled case by case as they are decoded (no intermediate list).
-struct Table(CaseTable);
+/// Work on another thread of a scope, or already done where the host gives no threads.
+enum Task<'s, T> {
+    Thread(ScopedJoinHandle<'s, T>),
+    Done(T),
+}
 
-impl<'de> Deserialize<'de> for Table {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Cases;
-        impl<'de> serde::de::Visitor<'de> for Cases {
-            type Value = Table;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a list of cases")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Table, A::Error> {
-                let mut table = CaseTable::default();
-                while let Some(case) = seq.next_element::<Case>()? {
-                    table.put(case);
-                }
-                Ok(Table(table))
-            }
+impl<'s, T: Send + 's> Task<'s, T> {
+    /// Runs `f` on a thread of `scope`, or right here when no thread can be started (the
+    /// result is the same either way: the sections are independent).
+    fn start<'e, F>(scope: &'s Scope<'s, 'e>, f: &'e F) -> Self
+    where
+        F: Fn() -> T + Sync + 'e,
+        'e: 's,
+    {
+        match std::thread::Builder::new()
+            .name("casebook-snapshot".into())
+            .spawn_scoped(scope, f)
+        {
+            Ok(handle) => Task::Thread(handle),
+            Err(_) => Task::Done(f()),
         }
-        d.deserialize_seq(Cases)
+    }
+
+    /// The result; `lost` when the thread did not finish.
+    fn join(self, lost: impl FnOnce() -> T) -> T {
+        match self {
+            Task::Thread(h) => h.join().unwrap_or_else(|_| lost()),
+            Task::Done(t) => t,
+        }
     }
 }
 
@@ -111,15 +125,41 @@ impl<S: Store> Casebook<S> {
         let state = &self.state;
         let anchor = anchor_at(&self.store, state.head)
             .map_err(|e| Error::Internal(format!("taking a snapshot: {e}")))?;
-        let image = ImageRef {
+        let derived = &state.derived;
+        let rest = RestRef {
             head: state.head,
             keys_version: state.keys_version,
             next_number: state.next_number,
             config_version: state.config_version,
-            cases: Cases(&state.table),
-            derived: &state.derived,
+            outbox: &derived.outbox,
+            releases: &derived.releases,
+            intake: &derived.intake,
+            knowledge: &derived.knowledge,
         };
-        let data = snapshot::encode(state.head, &anchor, &image)?;
+        let half = state.table.len() / 2;
+        let write_first = || cases::write(&state.table, 0..half);
+        let write_second = || cases::write(&state.table, half..state.table.len());
+        let write_similar = || derived.similar.write_snapshot();
+        let lost = || Err(Error::Internal("encoding a snapshot section failed".into()));
+        let (rest, first, second, signals, similar) = std::thread::scope(|s| {
+            let first = Task::start(s, &write_first);
+            let similar = Task::start(s, &write_similar);
+            let rest = snapshot::pack_serde(&rest);
+            let signals = signals::write(&derived.deadlines);
+            let second = write_second();
+            (
+                rest,
+                first.join(lost),
+                second,
+                signals,
+                similar.join(Vec::new),
+            )
+        });
+        let data = snapshot::encode(
+            state.head,
+            &anchor,
+            &[rest?, first?, second?, signals, similar],
+        );
         self.store.save_snapshot(state.head, &data)?;
         Ok(state.head)
     }
@@ -176,18 +216,42 @@ impl<S: Store> Casebook<S> {
                 "the event at position {position} is not the one it was taken after"
             )));
         }
-        let image: Image = snapshot::decode(body)?;
+        let parts = snapshot::sections(body, SECTIONS)?;
+        let read_first = || cases::read(parts[1]);
+        let read_second = || cases::read(parts[2]);
+        let read_similar = || SimilarIndex::read_snapshot(parts[4]);
+        let lost = || SnapshotError::Corrupt("decoding a section failed".into());
+        let (rest, table, deadlines, similar) = std::thread::scope(|s| {
+            let first = Task::start(s, &read_first);
+            let second = Task::start(s, &read_second);
+            let similar = Task::start(s, &read_similar);
+            let rest = snapshot::unpack_serde::<Rest>(parts[0]);
+            let deadlines = signals::read(parts[3]);
+            // The table is filled here while the second half may still be decoding.
+            let table = (|| -> std::result::Result<CaseTable, SnapshotError> {
+                let first = first.join(|| Err(lost()))?;
+                let mut table = CaseTable::default();
+                // Room as growing by doubling would have left, so the tail and the next reports do
+                // not double a list sized exactly.
+                table.reserve((first.len() * 2 + 1).next_power_of_two());
+                cases::fill(&mut table, first)?;
+                cases::fill(&mut table, second.join(|| Err(lost()))?)?;
+                Ok(table)
+            })();
+            (rest, table, deadlines, similar.join(|| Err(lost())))
+        });
+        let (rest, table, deadlines, similar) = (rest?, table?, deadlines?, similar?);
         drop(data);
-        if image.head != position {
+        if rest.head != position {
             return Err(SnapshotError::Corrupt(format!(
                 "its state is at position {}, not {position}",
-                image.head
+                rest.head
             )));
         }
         let mut state = State::empty(self.token_key.is_some());
         let mismatch = |what: String| SnapshotError::Mismatch(what);
         for e in self.store.read_stream(CONFIG_STREAM)? {
-            if e.seq > image.config_version {
+            if e.seq > rest.config_version {
                 break;
             }
             let event: ConfigEvent = serde_json::from_str(&e.payload)
@@ -197,23 +261,25 @@ impl<S: Store> Casebook<S> {
                 .map_err(|err| mismatch(format!("configuration event {}: {err}", e.seq)))?;
             state.config_version = e.seq;
         }
-        if state.config_version != image.config_version {
+        if state.config_version != rest.config_version {
             return Err(mismatch(format!(
                 "it has {} configuration events, the log {}",
-                image.config_version, state.config_version
+                rest.config_version, state.config_version
             )));
         }
         let setup = state.derived.deadlines.setup().clone();
-        state.derived = image.derived;
+        state.derived = Derived {
+            deadlines,
+            outbox: rest.outbox,
+            releases: rest.releases,
+            intake: rest.intake,
+            knowledge: rest.knowledge,
+            similar,
+        };
         state.derived.deadlines.restored(setup);
-        state
-            .derived
-            .similar
-            .restored()
-            .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-        state.table = image.cases.0;
-        state.keys_version = image.keys_version;
-        state.next_number = image.next_number;
+        state.table = table;
+        state.keys_version = rest.keys_version;
+        state.next_number = rest.next_number;
         state.head = position;
         Ok(Some(state))
     }

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::hash::Hash;
 
 use super::keys::DocKeys;
+
+#[cfg(feature = "snapshots")]
+mod snap;
 use super::{Document, IndexConfig, SearchError, Tokenizer};
 
 /// Bits of a posting's `field_tf` that hold the term frequency; the field index is above them.
