@@ -182,6 +182,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             keys: Default::default(),
             len_sums,
             scratch: Vec::new(),
+            term_bytes: Vec::new(),
         };
         index.restored(config).map_err(|e| bad(&e.to_string()))?;
         Ok(index)
