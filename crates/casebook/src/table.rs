@@ -171,6 +171,7 @@ impl CaseTable {
     }
 
     /// Makes room for `more` new cases (restoring a snapshot, whose count is known).
+    #[cfg(feature = "snapshots")]
     pub(crate) fn reserve(&mut self, more: usize) {
         self.cases.reserve_exact(more);
         let (cases, hasher) = (&self.cases, &self.hasher);
