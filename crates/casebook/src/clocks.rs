@@ -116,6 +116,17 @@ pub fn sla_priority(p: Priority) -> sla::Priority {
     }
 }
 
+/// The case priority of an SLA priority (the inverse of [`sla_priority`]).
+#[cfg(feature = "snapshots")]
+pub(crate) fn case_priority(p: sla::Priority) -> Priority {
+    match p {
+        sla::Priority::Low => Priority::Low,
+        sla::Priority::Normal => Priority::Normal,
+        sla::Priority::High => Priority::High,
+        sla::Priority::Urgent => Priority::Urgent,
+    }
+}
+
 fn paused(c: Category) -> Option<PauseReason> {
     match c {
         Category::WaitingOnCustomer => Some(PauseReason::WaitingOnCustomer),

@@ -203,16 +203,7 @@ struct Packer<'a> {
 #[cfg(feature = "snapshots")]
 impl Packer<'_> {
     fn flush_block(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let packed = lz4_flex::block::compress(&self.pending);
-        self.out
-            .extend_from_slice(&(packed.len() as u32).to_le_bytes());
-        self.out
-            .extend_from_slice(&(self.pending.len() as u32).to_le_bytes());
-        self.out.extend_from_slice(&packed);
-        self.pending.clear();
+        codec::pack_block(self.out, &mut self.pending);
     }
 }
 

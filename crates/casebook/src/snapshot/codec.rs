@@ -88,16 +88,7 @@ impl Writer {
     }
 
     fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let packed = lz4_flex::block::compress(&self.pending);
-        self.out
-            .extend_from_slice(&(packed.len() as u32).to_le_bytes());
-        self.out
-            .extend_from_slice(&(self.pending.len() as u32).to_le_bytes());
-        self.out.extend_from_slice(&packed);
-        self.pending.clear();
+        pack_block(&mut self.out, &mut self.pending);
     }
 
     /// The compressed section.
@@ -105,6 +96,19 @@ impl Writer {
         self.flush();
         self.out
     }
+}
+
+/// Appends `pending` to `out` as one block,
+/// `[compressed length u32][uncompressed length u32][LZ4 block]`, and empties it.
+pub(super) fn pack_block(out: &mut Vec<u8>, pending: &mut Vec<u8>) {
+    if pending.is_empty() {
+        return;
+    }
+    let packed = lz4_flex::block::compress(pending);
+    out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(pending.len() as u32).to_le_bytes());
+    out.extend_from_slice(&packed);
+    pending.clear();
 }
 
 /// Decompresses the next block of `packed` into `block`. False at the end.

@@ -30,7 +30,8 @@ fn channel(code: u8) -> Result<Channel, SnapshotError> {
     })
 }
 
-fn priority_code(p: Priority) -> u8 {
+/// The snapshot code of a priority (shared with the SLA signals section).
+pub(super) fn priority_code(p: Priority) -> u8 {
     match p {
         Priority::Low => 0,
         Priority::Normal => 1,
@@ -39,14 +40,19 @@ fn priority_code(p: Priority) -> u8 {
     }
 }
 
-fn priority(code: u8) -> Result<Priority, SnapshotError> {
-    Ok(match code {
+/// The priority of a snapshot code, if it is one.
+pub(super) fn priority_of(code: u8) -> Option<Priority> {
+    Some(match code {
         0 => Priority::Low,
         1 => Priority::Normal,
         2 => Priority::High,
         3 => Priority::Urgent,
-        _ => return Err(bad("an unknown priority")),
+        _ => return None,
     })
+}
+
+fn priority(code: u8) -> Result<Priority, SnapshotError> {
+    priority_of(code).ok_or_else(|| bad("an unknown priority"))
 }
 
 fn visibility_code(v: Visibility) -> u8 {

@@ -3,6 +3,7 @@
 
 use foldhash::HashMap;
 
+use crate::clocks::{case_priority, sla_priority};
 use crate::deadlines::Deadlines;
 use crate::ids::CaseId;
 use crate::sla::{PauseReason, Priority, Signal, SignalKind};
@@ -13,22 +14,13 @@ fn bad(what: &str) -> SnapshotError {
 }
 
 fn priority_code(p: Priority) -> u8 {
-    match p {
-        Priority::Low => 0,
-        Priority::Normal => 1,
-        Priority::High => 2,
-        Priority::Urgent => 3,
-    }
+    super::cases::priority_code(case_priority(p))
 }
 
 fn priority(code: u8) -> Result<Priority, SnapshotError> {
-    Ok(match code {
-        0 => Priority::Low,
-        1 => Priority::Normal,
-        2 => Priority::High,
-        3 => Priority::Urgent,
-        _ => return Err(bad("an unknown priority")),
-    })
+    super::cases::priority_of(code)
+        .map(sla_priority)
+        .ok_or_else(|| bad("an unknown priority"))
 }
 
 fn pause_code(r: PauseReason) -> u8 {
