@@ -8,9 +8,12 @@ use std::hash::Hash;
 
 use super::keys::DocKeys;
 
+mod cache;
 #[cfg(feature = "snapshots")]
 mod snap;
+use super::tokenize::for_each_ascii_token;
 use super::{Document, IndexConfig, SearchError, Tokenizer};
+use cache::TokenCache;
 
 /// Bits of a posting's `field_tf` that hold the term frequency; the field index is above them.
 pub(super) const TF_BITS: u32 = 24;
@@ -137,6 +140,9 @@ pub struct SearchIndex<K> {
     /// Reused buffer of the document's encoded term list, copied into its slot at the end.
     #[serde(skip)]
     term_bytes: Vec<u8>,
+    /// Raw token -> term ids, for ASCII text (see `cache.rs`).
+    #[serde(skip)]
+    cache: TokenCache,
 }
 
 /// The schema of an index read back before [`SearchIndex::restored`] gives it its own.
@@ -161,6 +167,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             len_sums: vec![0; nfields],
             scratch: Vec::new(),
             term_bytes: Vec::new(),
+            cache: TokenCache::default(),
         })
     }
 
@@ -178,6 +185,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             });
         }
         self.tokenizer = Tokenizer::new(config.tokenizer.clone());
+        self.cache.clear();
         self.config = config;
         self.keys.rebuild(&self.docs);
         Ok(())
@@ -255,34 +263,50 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
         let base = self.lens.len();
         self.lens.resize(base + nfields, 0);
         for &(field, text) in texts {
-            let tokenizer = &self.tokenizer;
-            let term_ids = &mut self.term_ids;
-            let terms = &mut self.terms;
-            let len = &mut self.lens[base + field];
-            let stems = &mut self.stems;
-            let mut intern = |term: &str| match term_ids.get(term) {
-                Some(&id) => id,
-                None => {
-                    let id = terms.len() as u32;
-                    term_ids.insert(term.to_string(), id);
-                    terms.push(TermEntry::default());
-                    id
+            let Self {
+                tokenizer,
+                term_ids,
+                terms,
+                stems,
+                cache,
+                ..
+            } = self;
+            let tokenizer: &Tokenizer = tokenizer;
+            let field32 = field as u32;
+            let before = occurrences.len();
+            let mut term_id = |term: &str, stem: bool| -> u32 {
+                if !stem {
+                    return intern(term_ids, terms, term);
                 }
+                if let Some(&id) = stems.get(term) {
+                    return id;
+                }
+                // Stemming is the costliest step of indexing: do it once per surface word.
+                let id = intern(term_ids, terms, &tokenizer.stem(term));
+                stems.insert(term.to_string(), id);
+                id
             };
-            tokenizer.tokenize_raw(text, &mut |term, stem| {
-                let id = if !stem {
-                    intern(term)
-                } else if let Some(&id) = stems.get(term) {
-                    id
-                } else {
-                    // Stemming is the costliest step of indexing: do it once per surface word.
-                    let id = intern(&tokenizer.stem(term));
-                    stems.insert(term.to_string(), id);
-                    id
-                };
-                occurrences.push((id, field as u32));
-                *len = len.saturating_add(1);
-            });
+            if tokenizer.ascii_fast_path(text) {
+                // Most words repeat: their term ids come from the cache.
+                for_each_ascii_token(text, |raw| {
+                    if let Some(ids) = cache.get(raw) {
+                        occurrences.extend(ids.iter().map(|&id| (id, field32)));
+                        return;
+                    }
+                    let first = occurrences.len();
+                    tokenizer.ascii_token_terms(raw, &mut |term, stem| {
+                        occurrences.push((term_id(term, stem), field32));
+                    });
+                    cache.insert(raw, occurrences[first..].iter().map(|&(id, _)| id));
+                });
+            } else {
+                tokenizer.tokenize_raw(text, &mut |term, stem| {
+                    occurrences.push((term_id(term, stem), field32));
+                });
+            }
+            let added = u32::try_from(occurrences.len() - before).unwrap_or(u32::MAX);
+            let len = &mut self.lens[base + field];
+            *len = len.saturating_add(added);
         }
         occurrences.sort_unstable();
         let mut term_bytes = std::mem::take(&mut self.term_bytes);
@@ -387,6 +411,19 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
     }
 }
 
+/// The id of `term`, interned when new.
+fn intern(term_ids: &mut Map<String, u32>, terms: &mut Vec<TermEntry>, term: &str) -> u32 {
+    match term_ids.get(term) {
+        Some(&id) => id,
+        None => {
+            let id = terms.len() as u32;
+            term_ids.insert(term.to_string(), id);
+            terms.push(TermEntry::default());
+            id
+        }
+    }
+}
+
 /// Up to this many postings, a term's list grows by exactly one: most terms (numbers, names,
 /// typos) occur in a document or two, and a doubling vector would keep room for four postings
 /// after the first. Longer lists grow by doubling, so indexing stays linear.
@@ -462,5 +499,70 @@ mod tests {
             assert_eq!(decode_terms(&encoded).collect::<Vec<_>>(), ids);
         }
         assert_eq!(encode_terms(&[1, 2, 3]).len(), 3);
+    }
+
+    /// Each term with its postings and document frequency, in term order.
+    type TermPostings = Vec<(String, Vec<(u32, u32)>, u32)>;
+
+    fn postings(index: &SearchIndex<u64>) -> TermPostings {
+        let mut out: Vec<_> = index
+            .term_ids
+            .iter()
+            .map(|(term, &id)| {
+                let entry = &index.terms[id as usize];
+                let list = entry.postings.iter().map(|&p| p.into()).collect();
+                (term.clone(), list, entry.df)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn cached_token_terms_index_like_fresh_ones() {
+        let config = IndexConfig::new(vec![
+            super::super::FieldSpec::new("subject", 3.0),
+            super::super::FieldSpec::new("body", 1.0),
+        ]);
+        let texts = [
+            (
+                "Export fails",
+                "The export fails with ERR_EXPORT_42 on v5.2.1 exporting reports",
+            ),
+            (
+                "export FAILS again",
+                "exports failing: see C:\\logs\\app.log and getUserName()",
+            ),
+            (
+                "Crash on start",
+                "the app crashes; the crash log says NullPointer at Foo.bar",
+            ),
+            (
+                "Réglages perdus",
+                "les réglages sont perdus après la mise à jour (export)",
+            ),
+            (
+                "crash",
+                "Crash crash CRASHES, started after 5.2 -- the the a an",
+            ),
+        ];
+        let mut cached = SearchIndex::new(config.clone()).unwrap();
+        let mut fresh = SearchIndex::new(config).unwrap();
+        for round in 0..3u64 {
+            for (i, (subject, body)) in texts.iter().enumerate() {
+                let key = round * 10 + i as u64;
+                cached
+                    .upsert_texts(&key, &[(0, subject), (1, body)])
+                    .unwrap();
+                fresh.cache.clear();
+                fresh
+                    .upsert_texts(&key, &[(0, subject), (1, body)])
+                    .unwrap();
+            }
+        }
+        assert!(cached.cache.len() > 0, "the cache was used");
+        assert_eq!(postings(&cached), postings(&fresh));
+        assert_eq!(cached.lens, fresh.lens);
+        assert_eq!(cached.len_sums, fresh.len_sums);
     }
 }

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use rust_stemmers::{Algorithm, Stemmer};
 
 mod ascii;
+pub(crate) use ascii::for_each_ascii_token;
 
 /// Longest whole code-ish token kept; longer runs (hashes, encoded blobs) are only split.
 const MAX_WHOLE_LEN: usize = 80;
@@ -382,11 +383,18 @@ impl Tokenizer {
     /// receives each term and whether it still has to go through [`stem`](Self::stem). Lets
     /// an index cache stems per surface word.
     pub fn tokenize_raw(&self, text: &str, emit: &mut dyn FnMut(&str, bool)) {
-        if self.config.code_tokens && text.is_ascii() {
+        if self.ascii_fast_path(text) {
             self.ascii_code_tokens(text, emit);
         } else {
             self.general_tokens(text, emit);
         }
+    }
+
+    /// True when [`tokenize_raw`](Self::tokenize_raw) takes `text` through the ASCII fast path:
+    /// then its terms are those of each raw token of [`for_each_ascii_token`] in turn, through
+    /// [`ascii_token_terms`](Self::ascii_token_terms).
+    pub(crate) fn ascii_fast_path(&self, text: &str) -> bool {
+        self.config.code_tokens && text.is_ascii()
     }
 
     /// [`tokenize_raw`](Self::tokenize_raw) for any text (the ASCII fast path gives the same

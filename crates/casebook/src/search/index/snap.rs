@@ -183,6 +183,7 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             len_sums,
             scratch: Vec::new(),
             term_bytes: Vec::new(),
+            cache: Default::default(),
         };
         index.restored(config).map_err(|e| bad(&e.to_string()))?;
         Ok(index)

@@ -5,93 +5,123 @@
 
 use super::{MAX_PART_LEN, Tokenizer, is_stop_word};
 
-/// A byte that belongs to a token: a letter, a digit or a joiner.
-fn in_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || is_joiner_byte(b)
-}
+/// Classes of a byte for [`for_each_ascii_token`]: outside a token, a letter or digit, or a
+/// joiner (code punctuation that belongs to a token only between letters and digits). A table
+/// keeps the scan to one load and test per byte.
+const OUTSIDE: u8 = 0;
+const ALNUM: u8 = 1;
+const JOINER: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [OUTSIDE; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = ALNUM;
+        } else if is_joiner_byte(c) {
+            t[b] = JOINER;
+        }
+        b += 1;
+    }
+    t
+};
 
-fn is_joiner_byte(b: u8) -> bool {
+const fn is_joiner_byte(b: u8) -> bool {
     matches!(
         b,
         b'.' | b'_' | b'-' | b'/' | b':' | b'$' | b'#' | b'@' | b'\\'
     )
 }
 
+/// Calls `f` with each raw token of ASCII `text`: a maximal run of letters, digits and joiners,
+/// without the joiners at either end (the unit [`Tokenizer::ascii_token_terms`] turns into
+/// terms). The same text always gives the same raw tokens, which lets an index cache the terms
+/// of each.
+pub(crate) fn for_each_ascii_token<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        while i < n && CLASS[bytes[i] as usize] == OUTSIDE {
+            i += 1;
+        }
+        let mut start = i;
+        while i < n && CLASS[bytes[i] as usize] != OUTSIDE {
+            i += 1;
+        }
+        // Joiners at either end are not part of the token.
+        let mut end = i;
+        while start < end && CLASS[bytes[start] as usize] == JOINER {
+            start += 1;
+        }
+        while end > start && CLASS[bytes[end - 1] as usize] == JOINER {
+            end -= 1;
+        }
+        if start < end
+            && let Some(raw) = text.get(start..end)
+        {
+            f(raw);
+        }
+    }
+}
+
 impl Tokenizer {
     /// [`Tokenizer::tokenize_raw`] with code tokens, for ASCII `text`.
     pub(super) fn ascii_code_tokens(&self, text: &str, emit: &mut dyn FnMut(&str, bool)) {
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let mut i = 0;
-        while i < n {
-            while i < n && !in_token(bytes[i]) {
-                i += 1;
-            }
-            let mut start = i;
-            while i < n && in_token(bytes[i]) {
-                i += 1;
-            }
-            // Joiners at either end are not part of the token.
-            let mut end = i;
-            while start < end && !bytes[start].is_ascii_alphanumeric() {
-                start += 1;
-            }
-            while end > start && !bytes[end - 1].is_ascii_alphanumeric() {
-                end -= 1;
-            }
-            if start == end {
-                continue;
-            }
-            let (mut joiner, mut digit, mut upper, mut camel, mut prev_lower) =
-                (false, false, false, false, false);
-            for &b in &bytes[start..end] {
-                joiner |= is_joiner_byte(b);
-                digit |= b.is_ascii_digit();
-                let up = b.is_ascii_uppercase();
-                upper |= up;
-                camel |= prev_lower && up;
-                prev_lower = b.is_ascii_lowercase();
-            }
-            let raw = &text[start..end];
-            if joiner || camel {
-                self.code_token(raw, emit);
-                continue;
-            }
-            let len = raw.len();
-            if len > MAX_PART_LEN {
-                continue;
-            }
-            let mut buf = [0u8; MAX_PART_LEN];
-            let lower = if upper {
-                let out = &mut buf[..len];
-                out.copy_from_slice(raw.as_bytes());
-                out.make_ascii_lowercase();
-                match std::str::from_utf8(out) {
-                    Ok(s) => s,
-                    Err(_) => continue,
-                }
-            } else {
-                raw
-            };
-            if digit {
-                // A number or a mixed token: kept when it has two or more characters.
-                if len >= 2 {
-                    emit(lower, false);
-                }
-                continue;
-            }
-            // A prose word: letters only.
-            if len < 2 {
-                continue;
-            }
-            if self.config.stop_words && is_stop_word(lower) {
-                continue;
-            }
-            if self.config.extra_stop_words.iter().any(|w| w == lower) {
-                continue;
-            }
-            emit(lower, self.config.stem);
+        for_each_ascii_token(text, |raw| self.ascii_token_terms(raw, emit));
+    }
+
+    /// The terms of one raw token of ASCII text (see [`for_each_ascii_token`]), as
+    /// [`Tokenizer::tokenize_raw`] emits them.
+    pub(crate) fn ascii_token_terms(&self, raw: &str, emit: &mut dyn FnMut(&str, bool)) {
+        let (mut joiner, mut digit, mut upper, mut camel, mut prev_lower) =
+            (false, false, false, false, false);
+        for &b in raw.as_bytes() {
+            joiner |= CLASS[b as usize] == JOINER;
+            digit |= b.is_ascii_digit();
+            let up = b.is_ascii_uppercase();
+            upper |= up;
+            camel |= prev_lower && up;
+            prev_lower = b.is_ascii_lowercase();
         }
+        if joiner || camel {
+            self.code_token(raw, emit);
+            return;
+        }
+        let len = raw.len();
+        if len > MAX_PART_LEN {
+            return;
+        }
+        let mut buf = [0u8; MAX_PART_LEN];
+        let lower = if upper {
+            let out = &mut buf[..len];
+            out.copy_from_slice(raw.as_bytes());
+            out.make_ascii_lowercase();
+            match std::str::from_utf8(out) {
+                Ok(s) => s,
+                Err(_) => return,
+            }
+        } else {
+            raw
+        };
+        if digit {
+            // A number or a mixed token: kept when it has two or more characters.
+            if len >= 2 {
+                emit(lower, false);
+            }
+            return;
+        }
+        // A prose word: letters only.
+        if len < 2 {
+            return;
+        }
+        if self.config.stop_words && is_stop_word(lower) {
+            return;
+        }
+        if self.config.extra_stop_words.iter().any(|w| w == lower) {
+            return;
+        }
+        emit(lower, self.config.stem);
     }
 }
 
