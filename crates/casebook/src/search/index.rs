@@ -429,6 +429,16 @@ fn intern(term_ids: &mut Map<String, u32>, terms: &mut Vec<TermEntry>, term: &st
 /// after the first. Longer lists grow by doubling, so indexing stays linear.
 const EXACT_POSTINGS: usize = 8;
 
+/// The capacity [`grow_postings`] leaves a list of `len` postings with, so a list restored from a
+/// snapshot has the room a replayed one has (one sized exactly would double on its next posting).
+pub(super) fn postings_capacity(len: usize) -> usize {
+    if len < EXACT_POSTINGS {
+        len
+    } else {
+        len.next_power_of_two()
+    }
+}
+
 /// Makes room for one more posting.
 fn grow_postings(postings: &mut Vec<Posting>) {
     let n = postings.len();

@@ -6,7 +6,10 @@ use std::hash::Hash;
 
 use foldhash::fast::RandomState;
 
-use super::{DocSlot, Map, Posting, SearchIndex, TF_BITS, TF_MASK, TermEntry, unconfigured};
+use super::{
+    DocSlot, Map, Posting, SearchIndex, TF_BITS, TF_MASK, TermEntry, postings_capacity,
+    unconfigured,
+};
 use crate::search::IndexConfig;
 use crate::snapshot::{SectionReader, SectionWriter, SnapshotError};
 
@@ -131,11 +134,13 @@ impl<K: Clone + Eq + Hash> SearchIndex<K> {
             });
         }
         let n = r.count(2)?;
-        let mut terms = Vec::with_capacity(n);
+        // Sized as growing leaves them: new terms and postings of the tail do not double a list
+        // sized exactly.
+        let mut terms = Vec::with_capacity(n.next_power_of_two());
         for _ in 0..n {
             let df = r.u32()?;
             let count = r.count(3)?;
-            let mut postings = Vec::with_capacity(count);
+            let mut postings = Vec::with_capacity(postings_capacity(count));
             let mut bytes = r.bytes()?;
             let mut doc = 0u32;
             for _ in 0..count {
