@@ -22,8 +22,11 @@ const MAX_TOKEN_LEN: usize = 64;
 /// Raw token -> its term ids, in the order the tokenizer emits them (duplicates kept).
 #[derive(Default)]
 pub(super) struct TokenCache {
-    /// The token's range in `ids`: start and length.
-    tokens: Map<Box<[u8]>, (u32, u32)>,
+    /// The token's entry in `spans`. Keyed and valued like the index's term map, so the
+    /// WebAssembly build shares that map's code instead of carrying a second copy.
+    tokens: Map<String, u32>,
+    /// Each token's range in `ids`: start and length.
+    spans: Vec<(u32, u32)>,
     ids: Vec<u32>,
 }
 
@@ -39,7 +42,8 @@ impl std::fmt::Debug for TokenCache {
 impl TokenCache {
     /// The term ids of `raw`, when cached.
     pub(super) fn get(&self, raw: &str) -> Option<&[u32]> {
-        let &(start, len) = self.tokens.get(raw.as_bytes())?;
+        let &span = self.tokens.get(raw)?;
+        let &(start, len) = self.spans.get(span as usize)?;
         self.ids.get(start as usize..start as usize + len as usize)
     }
 
@@ -54,13 +58,14 @@ impl TokenCache {
         }
         let start = self.ids.len() as u32;
         self.ids.extend(ids);
-        self.tokens
-            .insert(Box::from(raw.as_bytes()), (start, n as u32));
+        self.tokens.insert(raw.to_string(), self.spans.len() as u32);
+        self.spans.push((start, n as u32));
     }
 
     /// Forgets every token.
     pub(super) fn clear(&mut self) {
         self.tokens.clear();
+        self.spans.clear();
         self.ids.clear();
     }
 
