@@ -277,6 +277,7 @@ impl<S: Store> Casebook<S> {
             similar,
         };
         state.derived.deadlines.restored(setup);
+        state.derived.knowledge.restored();
         state.table = table;
         state.keys_version = rest.keys_version;
         state.next_number = rest.next_number;

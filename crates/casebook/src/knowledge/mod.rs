@@ -93,6 +93,19 @@ fn corrupt(e: &StoredEvent, err: impl std::fmt::Display) -> Error {
 }
 
 impl Knowledge {
+    /// Gives the event lists read from a snapshot the room growing leaves them: serde sizes a
+    /// long list cautiously and then doubles it, past what a replayed casebook holds (~4 B a
+    /// case at a million cases).
+    #[cfg(feature = "snapshots")]
+    pub(crate) fn restored(&mut self) {
+        fn settle<T>(list: &mut Vec<T>) {
+            list.shrink_to(list.len().next_power_of_two());
+        }
+        settle(&mut self.uses);
+        settle(&mut self.reported);
+        settle(&mut self.deflections);
+    }
+
     /// An article by id.
     pub fn article(&self, id: &str) -> Option<&Article> {
         self.articles.get(id)

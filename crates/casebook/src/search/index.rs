@@ -431,6 +431,7 @@ const EXACT_POSTINGS: usize = 8;
 
 /// The capacity [`grow_postings`] leaves a list of `len` postings with, so a list restored from a
 /// snapshot has the room a replayed one has (one sized exactly would double on its next posting).
+#[cfg(feature = "snapshots")]
 pub(super) fn postings_capacity(len: usize) -> usize {
     if len < EXACT_POSTINGS {
         len
