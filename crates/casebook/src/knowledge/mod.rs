@@ -166,3 +166,26 @@ impl Knowledge {
         Ok(None)
     }
 }
+
+#[cfg(all(test, feature = "snapshots"))]
+mod tests {
+    use chrono::{DateTime, Duration, Utc};
+
+    use super::Knowledge;
+    use crate::snapshot::{pack_serde, unpack_serde};
+
+    #[test]
+    fn lists_read_from_a_snapshot_have_the_room_growing_leaves_them() {
+        let t0: DateTime<Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
+        let mut replayed = Knowledge::default();
+        // Past serde's cautious first allocation (1 MiB of instants), as a large casebook is.
+        for i in 0..100_000 {
+            replayed.reported.push(t0 + Duration::seconds(i));
+        }
+        let mut read: Knowledge = unpack_serde(&pack_serde(&replayed).unwrap()).unwrap();
+        read.restored();
+        assert_eq!(read.reported, replayed.reported);
+        assert_eq!(read.reported.capacity(), replayed.reported.capacity());
+        assert_eq!(read.reported.capacity(), 131_072);
+    }
+}
