@@ -491,10 +491,27 @@ impl<S: Store> Casebook<S> {
 
     /// Reports a new case and returns it.
     pub fn report(&mut self, report: &Report, actor: &Actor, now: DateTime<Utc>) -> Result<CaseId> {
-        let ids = self.report_refs(&[(report, actor)], now, None)?;
+        let ids = self.report_refs(&[(report, actor)], now, None, None)?;
         ids.into_iter()
             .next()
             .unwrap_or_else(|| Err(Error::Internal("no result".into())))
+    }
+
+    /// As [`report`](Self::report), also giving the events the report wrote, so that its answer
+    /// can show the new case's timeline without reading them back from the store.
+    pub fn report_with_events(
+        &mut self,
+        report: &Report,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(CaseId, Vec<Event>)> {
+        let mut kept = Vec::new();
+        let ids = self.report_refs(&[(report, actor)], now, None, Some(&mut kept))?;
+        let id = ids
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Err(Error::Internal("no result".into())))?;
+        Ok((id, kept))
     }
 
     /// Reports many cases with one atomic, durable append (one fsync for all of them). Each report
@@ -516,15 +533,17 @@ impl<S: Store> Casebook<S> {
         extra: Option<Extra<'_>>,
     ) -> Result<Vec<Result<CaseId>>> {
         let refs: Vec<(&Report, &Actor)> = reports.iter().map(|(r, a)| (r, a)).collect();
-        self.report_refs(&refs, now, extra)
+        self.report_refs(&refs, now, extra, None)
     }
 
-    /// The reports of one atomic append, by reference (a single report is not copied).
+    /// The reports of one atomic append, by reference (a single report is not copied). With
+    /// `keep`, a copy of the events written is left there.
     fn report_refs(
         &mut self,
         reports: &[(&Report, &Actor)],
         now: DateTime<Utc>,
         extra: Option<Extra<'_>>,
+        mut keep: Option<&mut Vec<Event>>,
     ) -> Result<Vec<Result<CaseId>>> {
         let results = self.with_retries(|book| {
             let mut results = Vec::with_capacity(reports.len());
@@ -573,6 +592,9 @@ impl<S: Store> Casebook<S> {
             book.state.keys_version += 1;
             book.state.next_number += claimed;
             let written = 1 + events.len() as u64;
+            if let Some(kept) = keep.as_deref_mut() {
+                kept.clone_from(&events);
+            }
             for e in events.drain(..) {
                 book.state.apply_owned(e)?;
             }

@@ -4,6 +4,7 @@ use crate::actor::Actor;
 use crate::case::{Case, LinkKind};
 use crate::engine::Casebook;
 use crate::error::{Error, Result};
+use crate::event::Event;
 use crate::ids::CaseId;
 use crate::query::{self, ListFilter};
 use crate::store::Store;
@@ -19,13 +20,19 @@ impl<S: Store> Casebook<S> {
         } else {
             None
         };
+        Ok(self.project_events(case, viewer, events.as_deref()))
+    }
+
+    /// [`project`](Self::project) with the case's events at hand (its whole history, or none for
+    /// a view without timeline).
+    fn project_events(&self, case: &Case, viewer: &Actor, events: Option<&[Event]>) -> CaseView {
         let mut v = view::view(
             case,
             viewer,
             self.workflow(),
             self.key_prefix(),
             self.policy(),
-            events.as_deref(),
+            events,
         );
         let original = case
             .links()
@@ -45,7 +52,7 @@ impl<S: Store> Casebook<S> {
                 outcome: o.outcome().map(|x| x.plain_words()),
             });
         }
-        Ok(v)
+        v
     }
 
     /// A case the viewer may see, projected without its timeline (the caller checked
@@ -63,6 +70,19 @@ impl<S: Store> Casebook<S> {
     /// A case just reported, as its reporter sees it, with the tracking token of an anonymous
     /// reporter (who cannot look the case up again without it).
     pub fn view_reported(&self, id: CaseId, reporter: &Actor) -> Result<CaseView> {
+        self.view_reported_with(id, reporter, None)
+    }
+
+    /// As [`view_reported`](Self::view_reported), given the events the report wrote (see
+    /// [`Casebook::report_with_events`]): they make the timeline while they are still the case's
+    /// whole history; once anything else was written to the case (a rule that fired on the
+    /// report), its events are read from the store.
+    pub fn view_reported_with(
+        &self,
+        id: CaseId,
+        reporter: &Actor,
+        written: Option<&[Event]>,
+    ) -> Result<CaseView> {
         let case = self.cases().get(id).ok_or_else(|| Error::NotFound {
             reference: id.to_string(),
         })?;
@@ -76,7 +96,15 @@ impl<S: Store> Casebook<S> {
                 ..reporter.clone()
             })?;
         }
-        let mut v = self.project(case, &as_reporter, true)?;
+        let whole = written.filter(|evs| {
+            evs.first().is_some_and(|e| e.seq == 1)
+                && evs.last().is_some_and(|e| e.seq == case.version)
+                && evs.iter().all(|e| e.case == id)
+        });
+        let mut v = match whole {
+            Some(events) => self.project_events(case, &as_reporter, Some(events)),
+            None => self.project(case, &as_reporter, true)?,
+        };
         v.tracking_token = token;
         Ok(v)
     }

@@ -129,8 +129,8 @@ pub fn handle<S: Store>(
             });
         }
         Op::Report(report) => {
-            let id = book.report(report, who, now)?;
-            let mut case = book.view_reported(id, who)?;
+            let (id, written) = book.report_with_events(report, who, now)?;
+            let mut case = book.view_reported_with(id, who, Some(&written))?;
             book.add_clocks(&mut case, who, now)?;
             return Ok(OpResult::Case {
                 case: Box::new(case),
