@@ -537,7 +537,7 @@ impl<S: Store> Casebook<S> {
     }
 
     /// The reports of one atomic append, by reference (a single report is not copied). With
-    /// `keep`, a copy of the events written is left there.
+    /// `keep`, the events written are left there.
     fn report_refs(
         &mut self,
         reports: &[(&Report, &Actor)],
@@ -593,10 +593,17 @@ impl<S: Store> Casebook<S> {
             book.state.next_number += claimed;
             let written = 1 + events.len() as u64;
             if let Some(kept) = keep.as_deref_mut() {
-                kept.clone_from(&events);
+                kept.clear();
             }
             for e in events.drain(..) {
-                book.state.apply_owned(e)?;
+                match keep.as_deref_mut() {
+                    // Folded by reference and kept (no copy of the event).
+                    Some(kept) => {
+                        book.state.apply_event(&e)?;
+                        kept.push(e);
+                    }
+                    None => book.state.apply_owned(e)?,
+                }
             }
             book.scratch.keep(events, commits);
             book.after_append(head, written)?;
