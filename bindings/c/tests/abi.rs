@@ -14,6 +14,9 @@ use serde_json::Value;
 
 const FIXED_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
+#[path = "../../../tests/support/fixture_files.rs"]
+mod fixture_files;
+
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
@@ -46,13 +49,7 @@ fn execute(book: *mut casebook::casebook, line: &str) -> String {
 
 #[test]
 fn fixtures_through_the_abi_match_the_rust_protocol_byte_for_byte() {
-    let dir = root().join("tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = fixture_files::fixture_files(root());
     let now = "2026-01-01T00:00:00Z".parse().unwrap();
     let mut steps = 0;
     for file in files {

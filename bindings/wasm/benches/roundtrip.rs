@@ -43,6 +43,25 @@ fn requests() -> (Request, Request) {
     (report, list)
 }
 
+/// Times `iters` rounds of `round` on a `Book` that holds 100 cases first, as bench.mjs does per
+/// batch.
+fn book_rounds(
+    report: &Request,
+    now: DateTime<Utc>,
+    iters: u64,
+    mut round: impl FnMut(&mut Book),
+) -> Duration {
+    let mut book = Book::new(1).expect("book");
+    for _ in 0..100 {
+        book.handle(report, now).expect("report");
+    }
+    let t0 = Instant::now();
+    for _ in 0..iters {
+        round(&mut book);
+    }
+    t0.elapsed()
+}
+
 fn bench(c: &mut Criterion) {
     let now: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().expect("time");
     let (report, list) = requests();
@@ -71,62 +90,39 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("book_report_my_cases", |b| {
         b.iter_custom(|iters| {
-            let mut book = Book::new(1).expect("book");
-            for _ in 0..100 {
-                book.handle(&report, now).expect("report");
-            }
-            let t0 = Instant::now();
-            for _ in 0..iters {
+            book_rounds(&report, now, iters, |book| {
                 book.handle(&report, now).expect("report");
                 black_box(book.handle(&list, now).expect("list"));
-            }
-            t0.elapsed()
+            })
         })
     });
     // What the module does in Rust per call: also write each result as JSON text.
     g.bench_function("book_report_my_cases_json", |b| {
         b.iter_custom(|iters| {
-            let mut book = Book::new(1).expect("book");
-            for _ in 0..100 {
-                book.handle(&report, now).expect("report");
-            }
-            let t0 = Instant::now();
-            for _ in 0..iters {
+            book_rounds(&report, now, iters, |book| {
                 let r = book.handle(&report, now).expect("report");
                 black_box(serde_json::to_string(&r).expect("json"));
                 let l = book.handle(&list, now).expect("list");
                 black_box(serde_json::to_string(&l).expect("json"));
-            }
-            t0.elapsed()
+            })
         })
     });
     // The same with the list as lean summaries (`myCaseSummaries`, "view": "summary").
     g.bench_function("book_report_my_case_summaries_json", |b| {
         b.iter_custom(|iters| {
-            let mut book = Book::new(1).expect("book");
-            for _ in 0..100 {
-                book.handle(&report, now).expect("report");
-            }
-            let t0 = Instant::now();
-            for _ in 0..iters {
+            book_rounds(&report, now, iters, |book| {
                 let r = book.handle(&report, now).expect("report");
                 black_box(serde_json::to_string(&r).expect("json"));
                 let l = book.handle(&summaries, now).expect("list");
                 black_box(serde_json::to_string(&l).expect("json"));
-            }
-            t0.elapsed()
+            })
         })
     });
     // What the module writes per call since the one-pass writer: `report` and `myCases` answer
     // with casebook::view_json (byte for byte the text serde writes).
     g.bench_function("book_report_my_cases_view_json", |b| {
         b.iter_custom(|iters| {
-            let mut book = Book::new(1).expect("book");
-            for _ in 0..100 {
-                book.handle(&report, now).expect("report");
-            }
-            let t0 = Instant::now();
-            for _ in 0..iters {
+            book_rounds(&report, now, iters, |book| {
                 if let OpResult::Case { case } = book.handle(&report, now).expect("report") {
                     let mut text = String::new();
                     case.write_json(&mut text).expect("json");
@@ -137,8 +133,7 @@ fn bench(c: &mut Criterion) {
                     view_json::case_page(&mut text, &cases, next.as_deref()).expect("json");
                     black_box(text);
                 }
-            }
-            t0.elapsed()
+            })
         })
     });
     g.finish();

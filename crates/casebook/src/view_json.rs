@@ -119,12 +119,72 @@ fn strings(out: &mut String, items: &[String]) {
     out.push(']');
 }
 
+/// `,"key":` then the string.
+fn field(out: &mut String, key: &str, s: &str) {
+    out.push_str(key);
+    string(out, s);
+}
+
 /// `,"key":` then the optional string, or nothing when it is absent.
 fn opt_string(out: &mut String, key: &str, v: Option<&str>) {
     if let Some(s) = v {
-        out.push_str(key);
-        string(out, s);
+        field(out, key, s);
     }
+}
+
+/// `,"key":` then a snake_case name, which needs no escaping.
+fn word(out: &mut String, key: &str, w: &str) {
+    out.push_str(key);
+    out.push('"');
+    out.push_str(w);
+    out.push('"');
+}
+
+/// The state of a case as views and summaries write it: status, its label, its category and
+/// the priority when shown.
+fn state(out: &mut String, status: &str, label: &str, category: &str, priority: Option<&str>) {
+    field(out, ",\"status\":", status);
+    field(out, ",\"status_label\":", label);
+    word(out, ",\"category\":", category);
+    if let Some(p) = priority {
+        word(out, ",\"priority\":", p);
+    }
+}
+
+/// `,"created_at":...,"updated_at":...,"version":n` of a view or a summary.
+fn stamps(out: &mut String, created: &DateTime<Utc>, updated: &DateTime<Utc>, version: u64) {
+    out.push_str(",\"created_at\":");
+    time(out, created);
+    out.push_str(",\"updated_at\":");
+    time(out, updated);
+    out.push_str(",\"version\":");
+    uint(out, version);
+}
+
+/// `{"kind":"...","words":"..."` of an outcome, left open for what follows.
+fn kind_words(out: &mut String, kind: &str, words: &str) {
+    word(out, "{\"kind\":", kind);
+    field(out, ",\"words\":", words);
+}
+
+/// `{"cases":[...],"next":"..."}`, each item written by `write`.
+fn page<T>(
+    out: &mut String,
+    items: &[T],
+    next: Option<&str>,
+    mut write: impl FnMut(&mut String, &T) -> serde_json::Result<()>,
+) -> serde_json::Result<()> {
+    out.push_str("{\"cases\":[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(out, item)?;
+    }
+    out.push(']');
+    opt_string(out, ",\"next\":", next);
+    out.push('}');
+    Ok(())
 }
 
 /// A list of serializable values: `[]` without calling serde when empty.
@@ -169,10 +229,7 @@ fn reporter(out: &mut String, r: &ReporterView) {
 }
 
 fn outcome(out: &mut String, o: &OutcomeView) -> serde_json::Result<()> {
-    out.push_str("{\"kind\":\"");
-    out.push_str(o.kind.as_str());
-    out.push_str("\",\"words\":");
-    string(out, &o.words);
+    kind_words(out, o.kind.as_str(), &o.words);
     out.push_str(",\"detail\":");
     serde(out, &o.detail)?;
     out.push('}');
@@ -180,9 +237,7 @@ fn outcome(out: &mut String, o: &OutcomeView) -> serde_json::Result<()> {
 }
 
 fn actor(out: &mut String, a: &ActorView) {
-    out.push_str("{\"role\":\"");
-    out.push_str(a.role.as_str());
-    out.push('"');
+    word(out, "{\"role\":", a.role.as_str());
     opt_string(out, ",\"name\":", a.name.as_deref());
     out.push('}');
 }
@@ -194,10 +249,8 @@ fn timeline_entry(out: &mut String, e: &TimelineEntry) -> serde_json::Result<()>
     time(out, &e.at);
     out.push_str(",\"actor\":");
     actor(out, &e.actor);
-    out.push_str(",\"kind\":");
-    string(out, &e.kind);
-    out.push_str(",\"text\":");
-    string(out, &e.text);
+    field(out, ",\"kind\":", &e.kind);
+    field(out, ",\"text\":", &e.text);
     opt_string(out, ",\"body\":", e.body.as_deref());
     if e.internal {
         out.push_str(",\"internal\":true");
@@ -212,13 +265,9 @@ fn timeline_entry(out: &mut String, e: &TimelineEntry) -> serde_json::Result<()>
 }
 
 fn duplicate_of(out: &mut String, d: &DuplicateOfView) {
-    out.push_str("{\"key\":");
-    string(out, &d.key);
-    out.push_str(",\"status_label\":");
-    string(out, &d.status_label);
-    out.push_str(",\"category\":\"");
-    out.push_str(d.category.as_str());
-    out.push('"');
+    field(out, "{\"key\":", &d.key);
+    field(out, ",\"status_label\":", &d.status_label);
+    word(out, ",\"category\":", d.category.as_str());
     opt_string(out, ",\"outcome\":", d.outcome.as_deref());
     out.push('}');
 }
@@ -227,29 +276,19 @@ impl CaseView {
     /// Appends this view as JSON text, the same text `serde_json::to_string` writes.
     pub fn write_json(&self, out: &mut String) -> serde_json::Result<()> {
         let v = self;
-        out.push_str("{\"id\":");
-        string(out, &v.id);
-        out.push_str(",\"key\":");
-        string(out, &v.key);
-        out.push_str(",\"subject\":");
-        string(out, &v.subject);
-        out.push_str(",\"description\":");
-        string(out, &v.description);
-        out.push_str(",\"status\":");
-        string(out, &v.status);
-        out.push_str(",\"status_label\":");
-        string(out, &v.status_label);
-        out.push_str(",\"category\":\"");
-        out.push_str(v.category.as_str());
-        out.push('"');
-        if let Some(p) = v.priority {
-            out.push_str(",\"priority\":\"");
-            out.push_str(p.as_str());
-            out.push('"');
-        }
-        out.push_str(",\"channel\":\"");
-        out.push_str(v.channel.as_str());
-        out.push('"');
+        field(out, "{\"id\":", &v.id);
+        field(out, ",\"key\":", &v.key);
+        field(out, ",\"subject\":", &v.subject);
+        field(out, ",\"description\":", &v.description);
+        let priority = v.priority.map(|p| p.as_str());
+        state(
+            out,
+            &v.status,
+            &v.status_label,
+            v.category.as_str(),
+            priority,
+        );
+        word(out, ",\"channel\":", v.channel.as_str());
         if let Some(r) = &v.reporter {
             out.push_str(",\"reporter\":");
             reporter(out, r);
@@ -278,14 +317,8 @@ impl CaseView {
         }
         out.push_str(",\"commitments\":");
         list(out, &v.commitments)?;
-        out.push_str(",\"visibility\":\"");
-        out.push_str(visibility(v.visibility));
-        out.push_str("\",\"created_at\":");
-        time(out, &v.created_at);
-        out.push_str(",\"updated_at\":");
-        time(out, &v.updated_at);
-        out.push_str(",\"version\":");
-        uint(out, v.version);
+        word(out, ",\"visibility\":", visibility(v.visibility));
+        stamps(out, &v.created_at, &v.updated_at, v.version);
         if let Some(d) = &v.duplicate_of {
             out.push_str(",\"duplicate_of\":");
             duplicate_of(out, d);
@@ -323,10 +356,7 @@ impl CaseView {
 }
 
 fn summary_outcome(out: &mut String, o: &SummaryOutcome) {
-    out.push_str("{\"kind\":\"");
-    out.push_str(o.kind.as_str());
-    out.push_str("\",\"words\":");
-    string(out, &o.words);
+    kind_words(out, o.kind.as_str(), &o.words);
     out.push('}');
 }
 
@@ -334,34 +364,22 @@ impl CaseSummary {
     /// Appends this summary as JSON text, the same text `serde_json::to_string` writes.
     pub fn write_json(&self, out: &mut String) {
         let v = self;
-        out.push_str("{\"id\":");
-        string(out, &v.id);
-        out.push_str(",\"key\":");
-        string(out, &v.key);
-        out.push_str(",\"subject\":");
-        string(out, &v.subject);
-        out.push_str(",\"status\":");
-        string(out, &v.status);
-        out.push_str(",\"status_label\":");
-        string(out, &v.status_label);
-        out.push_str(",\"category\":\"");
-        out.push_str(v.category.as_str());
-        out.push('"');
-        if let Some(p) = v.priority {
-            out.push_str(",\"priority\":\"");
-            out.push_str(p.as_str());
-            out.push('"');
-        }
+        field(out, "{\"id\":", &v.id);
+        field(out, ",\"key\":", &v.key);
+        field(out, ",\"subject\":", &v.subject);
+        let priority = v.priority.map(|p| p.as_str());
+        state(
+            out,
+            &v.status,
+            &v.status_label,
+            v.category.as_str(),
+            priority,
+        );
         if let Some(o) = &v.outcome {
             out.push_str(",\"outcome\":");
             summary_outcome(out, o);
         }
-        out.push_str(",\"created_at\":");
-        time(out, &v.created_at);
-        out.push_str(",\"updated_at\":");
-        time(out, &v.updated_at);
-        out.push_str(",\"version\":");
-        uint(out, v.version);
+        stamps(out, &v.created_at, &v.updated_at, v.version);
         out.push('}');
     }
 }
@@ -372,31 +390,16 @@ pub fn case_page(
     cases: &[CaseView],
     next: Option<&str>,
 ) -> serde_json::Result<()> {
-    out.push_str("{\"cases\":[");
-    for (i, c) in cases.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        c.write_json(out)?;
-    }
-    out.push(']');
-    opt_string(out, ",\"next\":", next);
-    out.push('}');
-    Ok(())
+    page(out, cases, next, |out, c| c.write_json(out))
 }
 
 /// Appends a page of case summaries, `{"cases":[...],"next":"..."}`.
 pub fn summary_page(out: &mut String, cases: &[CaseSummary], next: Option<&str>) {
-    out.push_str("{\"cases\":[");
-    for (i, c) in cases.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    // Summaries hold no serde parts, so their page cannot fail.
+    let _ = page(out, cases, next, |out, c| {
         c.write_json(out);
-    }
-    out.push(']');
-    opt_string(out, ",\"next\":", next);
-    out.push('}');
+        Ok(())
+    });
 }
 
 /// Appends a protocol response, the same text `serde_json::to_string` writes: answers carrying

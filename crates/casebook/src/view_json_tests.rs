@@ -6,6 +6,9 @@ use serde_json::Value;
 use super::*;
 use crate::{Casebook, MemoryStore, SeededIds, protocol};
 
+#[path = "../../../tests/support/fixture_files.rs"]
+mod fixture_files;
+
 fn view_text(v: &CaseView) -> String {
     let mut out = String::new();
     v.write_json(&mut out).unwrap();
@@ -21,13 +24,8 @@ fn summary_text(v: &CaseSummary) -> String {
 /// Every response, case view and summary the shared fixtures answer, written both ways.
 #[test]
 fn views_and_responses_of_every_fixture_are_written_as_serde_writes_them() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files = fixture_files::fixture_files(&root);
     let now = "2026-01-01T00:00:00Z".parse().unwrap();
     let (mut views, mut summaries, mut responses) = (0, 0, 0);
     let mut keys = BTreeSet::new();

@@ -5,6 +5,9 @@ use casebook::{Casebook, MemoryStore, SeededIds, protocol};
 use serde_json::Value;
 
 /// `expected` is contained in `actual`: objects by key, arrays element by element (same length).
+#[path = "../../../tests/support/fixture_files.rs"]
+mod fixture_files;
+
 fn contains(actual: &Value, expected: &Value, path: &str) -> Result<(), String> {
     match (actual, expected) {
         (Value::Object(a), Value::Object(e)) => {
@@ -34,14 +37,9 @@ fn contains(actual: &Value, expected: &Value, path: &str) -> Result<(), String> 
 
 #[test]
 fn shared_fixtures_pass_through_the_rust_protocol() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 3, "fixtures found in {}", dir.display());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files = fixture_files::fixture_files(&root);
+    assert!(files.len() >= 3, "fixtures found in {}", root.display());
     let now = "2026-01-01T00:00:00Z".parse().unwrap();
     let mut steps = 0;
     for file in files {

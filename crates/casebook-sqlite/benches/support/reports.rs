@@ -4,33 +4,17 @@
 //! read back from it, so their size and shape are those of real reports.
 
 use casebook::store::{Commit, Store};
-use casebook::{Actor, Casebook, Diagnostics, MemoryStore, Report, Role, SeededIds};
+use casebook::{Casebook, MemoryStore, SeededIds};
 use chrono::{DateTime, Duration, Utc};
 
 /// Reports per batch.
 pub const REPORTS: usize = 1000;
 
-/// Report number `n`: a two-line description and three diagnostics, from one of 100,000
-/// customers (the engine bench's fixtures).
-fn report(n: u64) -> (Report, Actor) {
-    let report = Report {
-        description: format!(
-            "Export to PDF fails on report {n}\nOpen any report with more than {} pages and \
-             choose File > Export > PDF: the progress bar stops at 90% and the app closes.",
-            n % 97 + 3
-        ),
-        diagnostics: Some(Diagnostics {
-            app_version: Some(format!("4.{}.{}", n % 5, n % 11)),
-            os: Some("Windows 11".into()),
-            locale: Some("de-DE".into()),
-            ..Diagnostics::default()
-        }),
-        ..Report::default()
-    };
-    let actor = Actor::with_id(Role::Customer, format!("u{}", n % 100_000))
-        .in_org(format!("org{}", n % 997));
-    (report, actor)
-}
+// The engine bench's reports: a two-line description and three diagnostics, from one of
+// 100,000 customers.
+#[allow(dead_code)]
+#[path = "../../../casebook-cli/benches/common/fixtures.rs"]
+mod fixtures;
 
 /// Makes batches of [`REPORTS`] reports, each one millisecond after the previous one (so the
 /// case ids, UUID v7, grow as they do in production), or all at one time (as the engine bench
@@ -73,9 +57,7 @@ impl Reports {
             0
         };
         let now = self.start + Duration::milliseconds(ms as i64);
-        let batch: Vec<(Report, Actor)> = (self.made..self.made + REPORTS as u64)
-            .map(report)
-            .collect();
+        let batch = fixtures::pairs(self.made, REPORTS);
         self.made += REPORTS as u64;
         for r in self.book.report_batch(&batch, now).expect("a batch") {
             r.expect("a report");
