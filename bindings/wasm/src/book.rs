@@ -135,11 +135,16 @@ impl Book {
         now: DateTime<Utc>,
     ) -> Result<OpResult, ProtocolError> {
         let result = protocol::handle(&mut self.book, request, now)?;
-        if let (Op::Report(_), OpResult::Case { case }) = (&request.op, &result) {
+        if let (Op::Report(report), OpResult::Case { case }) = (&request.op, &result) {
             let id = OutboxEntry::id_for(&case.id);
-            let mut pending = request.clone();
-            pending.at = Some(request.at.unwrap_or(now));
-            pending.id = Some(id.clone());
+            // Only the report is copied: a whole `Request`'s clone would bring every operation's
+            // copying code into the module.
+            let pending = Request {
+                actor: request.actor.clone(),
+                at: Some(request.at.unwrap_or(now)),
+                id: Some(id.clone()),
+                op: Op::Report(report.clone()),
+            };
             self.outbox.push(OutboxEntry {
                 id,
                 case: case.id.clone(),

@@ -36,8 +36,7 @@ fn parse_date(line: usize, value: &str) -> Result<NaiveDate, CalendarError> {
     if !rest_ok {
         return Err(malformed(line, format!("bad date or date-time {value:?}")));
     }
-    NaiveDate::parse_from_str(digits, "%Y%m%d")
-        .map_err(|_| malformed(line, format!("bad date {value:?}")))
+    super::text::basic_date(digits).ok_or_else(|| malformed(line, format!("bad date {value:?}")))
 }
 
 /// Splits `NAME;PARAM=x:VALUE` into the name, its parameters and the value.

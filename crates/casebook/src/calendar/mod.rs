@@ -12,6 +12,7 @@ mod json;
 mod model;
 mod parse;
 mod spans;
+mod text;
 mod timeline;
 mod zone;
 

@@ -68,9 +68,7 @@ impl Holiday {
             NaiveDate::from_ymd_opt(2000, month, day).ok_or_else(bad)?;
             Ok(Holiday::Yearly { month, day })
         } else {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(Holiday::Date)
-                .map_err(|_| bad())
+            super::text::date(text).map(Holiday::Date).ok_or_else(bad)
         }
     }
 }
@@ -78,7 +76,7 @@ impl Holiday {
 impl std::fmt::Display for Holiday {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Holiday::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Holiday::Date(d) => write!(f, "{d}"),
             Holiday::Yearly { month, day } => write!(f, "--{month:02}-{day:02}"),
         }
     }

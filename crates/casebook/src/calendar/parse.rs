@@ -1,6 +1,6 @@
 //! Reading durations, amounts and instants from text.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::spans::{Bias, resolve};
 use super::{Calendar, CalendarError};
@@ -122,20 +122,8 @@ pub fn parse_instant(text: &str, calendar: &Calendar) -> Result<DateTime<Utc>, C
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    let formats = [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ];
-    let naive = formats
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
+    let naive = super::text::date_time(s)
+        .or_else(|| super::text::date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))
         .ok_or_else(|| CalendarError::BadInstant(text.to_string()))?;
     Ok(resolve(calendar.time_zone(), naive, Bias::Earliest))
 }
